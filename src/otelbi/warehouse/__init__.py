@@ -1,0 +1,1 @@
+"""Read-only access to the two warehouses: declarations, engines, guard, sample data."""

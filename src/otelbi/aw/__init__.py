@@ -1,0 +1,1 @@
+"""AdventureWorks domain: analytics, routes and the aw-service application."""

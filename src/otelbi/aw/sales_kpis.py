@@ -1,0 +1,112 @@
+"""AdventureWorks sales KPIs, computed in the warehouse.
+
+Revenue is SalesAmount, orders are distinct SalesOrderNumber, gross margin is
+SalesAmount − TotalProductCost, units are OrderQuantity; internet and reseller sales are
+the two channels, and the total is rolled up in SQL over both (not added up in Python).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+
+from otelbi.domains import Domain
+from otelbi.kpis import EMPTY_BLOCK, AwSalesKpis, KpiBlock, KpiComparison, KpiWindows
+from otelbi.warehouse.aw_tables import fact_internet_sales, fact_reseller_sales
+from otelbi.warehouse.catalog import declare
+
+CHANNELS = {"internet": fact_internet_sales, "reseller": fact_reseller_sales}
+
+
+def date_key(day: dt.date) -> int:
+    """Return the AdventureWorks integer date key (yyyymmdd) of `day`."""
+    return day.year * 10000 + day.month * 100 + day.day
+
+
+def date_of_key(key: int) -> dt.date:
+    """Return the date of an AdventureWorks integer date key."""
+    return dt.date(key // 10000, key // 100 % 100, key % 100)
+
+
+_last_dates = sa.union_all(
+    *(sa.select(sa.func.max(fact.c.OrderDateKey).label("date_key")) for fact in CHANNELS.values())
+).subquery("last_dates")
+
+AS_OF = declare(
+    "aw.sales.as_of",
+    Domain.AW,
+    sa.select(sa.func.max(_last_dates.c.date_key).label("as_of_key")),
+)
+
+
+def _channel_lines(channel: str, fact: sa.Table) -> sa.Select[Any]:
+    key = fact.c.OrderDateKey
+    current = key.between(sa.bindparam("current_start"), sa.bindparam("current_end"))
+    previous = key.between(sa.bindparam("previous_start"), sa.bindparam("previous_end"))
+    return sa.select(
+        sa.case((current, sa.literal_column("'current'")), else_=sa.literal_column("'previous'"))
+        .label("period"),
+        sa.literal_column(f"'{channel}'").label("channel"),
+        fact.c.SalesOrderNumber.label("order_number"),
+        fact.c.SalesAmount.label("revenue"),
+        (fact.c.SalesAmount - fact.c.TotalProductCost).label("margin"),
+        fact.c.OrderQuantity.label("units"),
+    ).where(sa.or_(current, previous))
+
+
+_lines = sa.union_all(*(_channel_lines(c, f) for c, f in CHANNELS.items())).subquery("lines")
+
+WINDOW_TOTALS = declare(
+    "aw.sales.kpi_window_totals",
+    Domain.AW,
+    sa.select(
+        _lines.c.period,
+        _lines.c.channel,
+        sa.func.sum(_lines.c.revenue).label("revenue"),
+        sa.func.count(sa.distinct(_lines.c.order_number)).label("orders"),
+        sa.func.sum(_lines.c.units).label("units"),
+        sa.func.sum(_lines.c.margin).label("gross_margin"),
+    ).group_by(_lines.c.period, sa.func.rollup(_lines.c.channel)),
+)
+
+
+def sales_kpis(connection: sa.Connection, *, days_back: int) -> AwSalesKpis | None:
+    """Return the KPIs of the `days_back` days ending at the last sale, or None if no sales."""
+    as_of_key = AS_OF.rows(connection)[0].as_of_key
+    if as_of_key is None:
+        return None
+    windows = KpiWindows(as_of=date_of_key(as_of_key), days=days_back)
+    rows = WINDOW_TOTALS.rows(
+        connection,
+        current_start=date_key(windows.current_start),
+        current_end=date_key(windows.as_of),
+        previous_start=date_key(windows.previous_start),
+        previous_end=date_key(windows.previous_end),
+    )
+    blocks = {
+        (row.period, row.channel): KpiBlock.from_sums(
+            revenue=row.revenue or 0,
+            orders=row.orders,
+            units=row.units or 0,
+            gross_margin=row.gross_margin or 0,
+        )
+        for row in rows
+    }
+
+    def comparison(channel: str | None) -> KpiComparison:
+        return KpiComparison.of(
+            blocks.get(("current", channel), EMPTY_BLOCK),
+            blocks.get(("previous", channel), EMPTY_BLOCK),
+        )
+
+    overall = comparison(None)
+    return AwSalesKpis(
+        as_of=windows.as_of,
+        window_days=days_back,
+        total=overall.total,
+        previous=overall.previous,
+        change_pct=overall.change_pct,
+        channels={channel: comparison(channel) for channel in CHANNELS},
+    )

@@ -1,0 +1,16 @@
+"""The aw-service application."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from otelbi.aw.routes import router
+from otelbi.domain_service.app import create_domain_app
+from otelbi.domains import Domain
+from otelbi.settings import Settings
+from otelbi.telemetry import Telemetry
+
+
+def create_app(settings: Settings, telemetry: Telemetry) -> FastAPI:
+    """Return the aw-service application."""
+    return create_domain_app(Domain.AW, router, settings, telemetry)

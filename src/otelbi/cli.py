@@ -1,0 +1,164 @@
+"""The one command line: `otelbi serve | warehouse | db`.
+
+    otelbi serve [gateway|aw|wwi]        all three services in one process, or one of them
+    otelbi warehouse generate aw|wwi     build the embedded DuckDB warehouse from the generator
+    otelbi warehouse import aw|wwi --from DIR [--fill-missing]
+    otelbi warehouse sql --dialect mssql|duckdb     every statement the product can send
+    otelbi db upgrade                    apply the write-store migrations
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from pathlib import Path
+
+from otelbi.domains import GATEWAY_SERVICE_NAME, Domain
+from otelbi.settings import RunMode, Settings, UnsafeSettings, apply_embedded_defaults
+
+log = logging.getLogger("otelbi")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the process exit code."""
+    args = _parser().parse_args(argv)
+    handler = args.handler
+    try:
+        code: int = handler(args)
+    except UnsafeSettings as error:
+        print(f"otelbi: refusing to start: {error}", file=sys.stderr)
+        return 2
+    return code
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="otelbi", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="run the services")
+    serve.add_argument("service", nargs="?", choices=["gateway", "aw", "wwi"], default=None)
+    serve.add_argument(
+        "--embedded-defaults",
+        action="store_true",
+        help="use the embedded defaults (no login, port 8000, ./var) where nothing else is set",
+    )
+    serve.set_defaults(handler=_serve)
+
+    warehouse = commands.add_parser("warehouse", help="build or inspect the warehouses")
+    warehouse_commands = warehouse.add_subparsers(required=True, metavar="ACTION")
+    generate = warehouse_commands.add_parser("generate", help="build a warehouse from the generator")
+    generate.add_argument("domain", choices=[d.value for d in Domain])
+    generate.add_argument("--scale", type=float, default=1.0)
+    generate.add_argument("--seed", type=int, default=7)
+    generate.add_argument("--if-missing", action="store_true", help="keep an existing file")
+    generate.set_defaults(handler=_generate)
+
+    load = warehouse_commands.add_parser("import", help="load per-table Parquet/CSV files")
+    load.add_argument("domain", choices=[d.value for d in Domain])
+    load.add_argument("--from", dest="source", type=Path, required=True)
+    load.add_argument("--fill-missing", action="store_true", help="generate the tables not found")
+    load.add_argument("--scale", type=float, default=1.0, help="scale of generated tables")
+    load.add_argument("--seed", type=int, default=7)
+    load.set_defaults(handler=_import)
+
+    sql = warehouse_commands.add_parser("sql", help="print every statement sent to a warehouse")
+    sql.add_argument("--dialect", choices=["mssql", "duckdb"], default="mssql")
+    sql.set_defaults(handler=_sql)
+
+    db = commands.add_parser("db", help="the write store")
+    db_commands = db.add_subparsers(required=True, metavar="ACTION")
+    db_commands.add_parser("upgrade", help="apply the migrations").set_defaults(handler=_db_upgrade)
+    return parser
+
+
+def _configure_logging(settings: Settings) -> None:
+    from opentelemetry.instrumentation.logging import LoggingInstrumentor  # noqa: PLC0415
+
+    LoggingInstrumentor().instrument(set_logging_format=False)
+    logging.basicConfig(
+        level=settings.telemetry.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s [trace_id=%(otelTraceID)s "
+        "span_id=%(otelSpanID)s] %(message)s",
+    )
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn  # noqa: PLC0415
+
+    from otelbi.service_layout import build_app  # noqa: PLC0415
+
+    if args.embedded_defaults:
+        applied = apply_embedded_defaults()
+    settings = Settings()
+    mode = RunMode(args.service or "all")
+    settings.check(mode)
+    _configure_logging(settings)
+    if args.embedded_defaults and applied:
+        log.info("embedded defaults in force for: %s", ", ".join(applied))
+    app = build_app(mode, settings)
+    host, port = settings.topology.host, settings.topology.port
+    shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host  # noqa: S104
+    name = GATEWAY_SERVICE_NAME if mode in (RunMode.ALL_IN_ONE, RunMode.GATEWAY) else f"{mode}-service"
+    print(f"OTel BI {name} starting on http://{shown}:{port}", flush=True)
+    uvicorn.run(app, host=host, port=port, log_config=None, proxy_headers=True)
+    return 0
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from otelbi.warehouse.builder import generate_warehouse  # noqa: PLC0415
+    from otelbi.warehouse.engines import duckdb_path  # noqa: PLC0415
+
+    domain = Domain(args.domain)
+    path = duckdb_path(domain, Settings().warehouse.data_dir)
+    if args.if_missing and path.exists():
+        print(f"{path} exists; keeping it")
+        return 0
+    started = time.perf_counter()
+    counts = generate_warehouse(domain, path, scale=args.scale, seed=args.seed)
+    for table, rows in counts.items():
+        print(f"  {table}: {rows:,} rows")
+    print(f"wrote {path} in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from otelbi.warehouse.engines import duckdb_path  # noqa: PLC0415
+    from otelbi.warehouse.importer import ImportFailed, import_warehouse  # noqa: PLC0415
+
+    domain = Domain(args.domain)
+    path = duckdb_path(domain, Settings().warehouse.data_dir)
+    try:
+        report = import_warehouse(
+            domain, path, args.source, fill_missing=args.fill_missing, scale=args.scale, seed=args.seed
+        )
+    except ImportFailed as error:
+        print(f"otelbi: import failed: {error}", file=sys.stderr)
+        return 1
+    print(report.summary())
+    return 0
+
+
+def _sql(args: argparse.Namespace) -> int:
+    from otelbi.warehouse.catalog import all_statements, compiled_sql, review_dialect  # noqa: PLC0415
+
+    dialect = review_dialect(args.dialect)
+    for statement in all_statements():
+        print(f"-- {statement.name} ({statement.domain.title})")
+        print(compiled_sql(statement, dialect).strip() + ";\n")
+    return 0
+
+
+def _db_upgrade(args: argparse.Namespace) -> int:
+    from otelbi.store.engine import create_store_engine  # noqa: PLC0415
+    from otelbi.store.migrate import current_revision, upgrade_to_head  # noqa: PLC0415
+
+    engine = create_store_engine(Settings())
+    upgrade_to_head(engine)
+    print(f"write store at revision {current_revision(engine)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

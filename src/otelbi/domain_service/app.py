@@ -1,0 +1,96 @@
+"""Builds a domain service (aw-service or wwi-service) around its router."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+import sqlalchemy as sa
+from fastapi import APIRouter, FastAPI
+from sqlalchemy.exc import DBAPIError
+
+from otelbi import __version__
+from otelbi.domain_service.dependencies import CallerDep, StateDep
+from otelbi.domain_service.state import ServiceState
+from otelbi.domains import Domain
+from otelbi.errors import OtelBiError, WarehouseUnavailable
+from otelbi.settings import Settings
+from otelbi.store.engine import create_store_engine
+from otelbi.store.migrate import upgrade_to_head
+from otelbi.telemetry import Telemetry, instrument_app, instrument_engine
+from otelbi.warehouse.engines import create_warehouse_engine
+from otelbi.web.errors import install_error_handlers
+
+log = logging.getLogger(__name__)
+
+
+def create_domain_app(
+    domain: Domain, router: APIRouter, settings: Settings, telemetry: Telemetry
+) -> FastAPI:
+    """Return the FastAPI application of `domain`'s service, serving `router`."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        store = create_store_engine(settings)
+        instrument_engine(store, telemetry)
+        upgrade_to_head(store)
+        warehouse: sa.Engine | None = None
+        problem: str | None = None
+        try:
+            warehouse = create_warehouse_engine(domain, settings.warehouse)
+            instrument_engine(warehouse, telemetry)
+        except WarehouseUnavailable as error:
+            problem = error.detail
+            log.error("%s starts without its warehouse: %s", domain.service_name, problem)
+        app.state.service = ServiceState(
+            domain=domain,
+            settings=settings,
+            store=store,
+            telemetry=telemetry,
+            internal_secret=settings.internal_secret,
+            allowed_issuers=settings.auth.allowed_issuers,
+            warehouse_engine=warehouse,
+            warehouse_problem=problem,
+        )
+        yield
+        if warehouse is not None:
+            warehouse.dispose()
+        store.dispose()
+        telemetry.shutdown()
+
+    app = FastAPI(
+        title=domain.service_name,
+        version=__version__,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
+    install_error_handlers(app)
+    instrument_app(app, telemetry)
+
+    @app.get("/livez", include_in_schema=False)
+    def livez() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get(f"/api/{domain.value}/health", name=f"{domain.value}.health")
+    def health(state: StateDep, _caller: CallerDep) -> dict[str, Any]:
+        checks = {"warehouse": _check(state.warehouse), "store": _check(lambda: state.store)}
+        healthy = all(result == "ok" for result in checks.values())
+        return {"status": "ok" if healthy else "degraded", "checks": checks}
+
+    app.include_router(router)
+    return app
+
+
+def _check(engine: Callable[[], sa.Engine]) -> str:
+    """Return "ok" if the engine answers SELECT 1, else what went wrong."""
+    try:
+        with engine().connect() as connection:
+            connection.execute(sa.select(sa.literal(1)))
+    except OtelBiError as error:
+        return error.detail
+    except DBAPIError as error:
+        return f"error: {error.orig}"
+    return "ok"

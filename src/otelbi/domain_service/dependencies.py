@@ -1,0 +1,97 @@
+"""Request dependencies of a domain service, as `Annotated` aliases routes can name."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import Annotated
+
+import sqlalchemy as sa
+from fastapi import Depends, Header, Request
+from opentelemetry import trace
+
+from otelbi.domain_service.state import ServiceState
+from otelbi.errors import OtelBiError, Unauthenticated
+from otelbi.security.internal_tokens import InternalCaller, verify_internal_token
+from otelbi.store import audit
+
+
+def service_state(request: Request) -> ServiceState:
+    """Return the state the service's lifespan set up."""
+    state: ServiceState = request.app.state.service
+    return state
+
+
+StateDep = Annotated[ServiceState, Depends(service_state)]
+
+
+def internal_caller(
+    state: StateDep, authorization: Annotated[str | None, Header()] = None
+) -> InternalCaller:
+    """Return the verified caller of an internal request; 401 without a valid internal token."""
+    if not authorization or not authorization.lower().startswith("bearer "):
+        raise Unauthenticated(
+            "this service accepts only internal tokens from the gateway",
+            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+        )
+    return verify_internal_token(
+        authorization[7:].strip(),
+        secret=state.internal_secret,
+        audience=state.domain.service_name,
+        allowed_issuers=state.allowed_issuers,
+    )
+
+
+CallerDep = Annotated[InternalCaller, Depends(internal_caller)]
+
+
+def warehouse_connection(state: StateDep) -> Iterator[sa.Connection]:
+    """Yield a read-only warehouse connection for this request (503 if the warehouse is down)."""
+    with state.warehouse().connect() as connection:
+        yield connection
+
+
+WarehouseDep = Annotated[sa.Connection, Depends(warehouse_connection)]
+
+
+def audited_call(request: Request, state: StateDep, caller: CallerDep) -> Iterator[None]:
+    """Write one audit row for the call, after it ran and before its response leaves.
+
+    If the row cannot be written the call fails with 503 (fail closed): an action whose
+    audit row is missing must not have its result delivered.
+    """
+    started = time.perf_counter()
+    span_context = trace.get_current_span().get_span_context()
+    route = request.scope.get("route")
+    call = audit.AuditEntry(
+        actor=caller.subject,
+        domain=state.domain.value,
+        action=getattr(route, "name", None) or request.url.path,
+        resource=request.url.path,
+        parameters=dict(request.query_params),
+        trace_id=format(span_context.trace_id, "032x") if span_context.is_valid else None,
+        outcome="pending",
+        duration_ms=0.0,
+    )
+
+    def record(outcome: str, status: int, detail: str | None = None) -> None:
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        audit.append(
+            state.store,
+            replace(call, outcome=outcome, status_code=status, detail=detail, duration_ms=elapsed_ms),
+        )
+
+    try:
+        yield
+    except OtelBiError as error:
+        record("error", error.status, error.detail)
+        raise
+    except Exception as error:
+        record("error", 500, type(error).__name__)
+        raise
+    record("ok", 200)
+
+
+Audited = Depends(audited_call, scope="function")
+"""Router-level dependency: every route of the router is audited."""

@@ -1,0 +1,71 @@
+"""The one error hierarchy. Every error a client sees is rendered by one handler as
+`{"error": "<kind>", "detail": "<what to do>"}` with the status its class names.
+
+    OtelBiError
+    ├── InvalidInput            422 invalid_input
+    ├── Unauthenticated         401 unauthenticated   (WWW-Authenticate: Bearer …)
+    ├── Forbidden               403 forbidden
+    ├── NotFound                404 not_found
+    └── DependencyUnavailable   503 unavailable
+        ├── WarehouseUnavailable
+        └── StoreUnavailable
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+
+class OtelBiError(Exception):
+    """An error with a stable kind, an HTTP status and a detail that says what to do."""
+
+    kind: ClassVar[str] = "internal"
+    status: ClassVar[int] = 500
+
+    def __init__(self, detail: str, *, headers: dict[str, str] | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.headers = headers or {}
+
+
+class InvalidInput(OtelBiError):
+    """The request's parameters or body are not acceptable."""
+
+    kind = "invalid_input"
+    status = 422
+
+
+class Unauthenticated(OtelBiError):
+    """No valid credentials."""
+
+    kind = "unauthenticated"
+    status = 401
+
+
+class Forbidden(OtelBiError):
+    """Valid credentials without the rights this request needs."""
+
+    kind = "forbidden"
+    status = 403
+
+
+class NotFound(OtelBiError):
+    """The thing asked for does not exist."""
+
+    kind = "not_found"
+    status = 404
+
+
+class DependencyUnavailable(OtelBiError):
+    """A system this request needs is down; trying again later may work."""
+
+    kind = "unavailable"
+    status = 503
+
+
+class WarehouseUnavailable(DependencyUnavailable):
+    """The warehouse did not answer."""
+
+
+class StoreUnavailable(DependencyUnavailable):
+    """The write store did not answer."""

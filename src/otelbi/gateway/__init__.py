@@ -1,0 +1,1 @@
+"""api-gateway: the only public surface. Auth, forwarding, config, health, audit."""

@@ -1,0 +1,88 @@
+"""Builds the api-gateway application.
+
+In split mode the gateway reaches each service over HTTP at AW_SERVICE_URL / WWI_SERVICE_URL.
+All-in-one, it is handed the service applications and reaches them through
+`httpx.ASGITransport`: the same HTTP requests, internal tokens, trace propagation and HTTPX
+spans as in production, minus the sockets; their lifespans run inside the gateway's.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Mapping
+from contextlib import AsyncExitStack, asynccontextmanager
+
+import httpx
+from fastapi import FastAPI
+
+from otelbi import __version__
+from otelbi.domains import Domain
+from otelbi.gateway.routes import router
+from otelbi.gateway.state import GatewayState
+from otelbi.security.user_tokens import UserTokenValidator
+from otelbi.settings import Settings
+from otelbi.store.engine import create_store_engine
+from otelbi.store.migrate import upgrade_to_head
+from otelbi.telemetry import Telemetry, instrument_app, instrument_client, instrument_engine
+from otelbi.web.errors import install_error_handlers
+
+log = logging.getLogger(__name__)
+
+SERVICE_TIMEOUT = httpx.Timeout(connect=5.0, read=300.0, write=60.0, pool=10.0)
+
+
+def create_gateway_app(
+    settings: Settings, telemetry: Telemetry, embedded_services: Mapping[Domain, FastAPI] | None = None
+) -> FastAPI:
+    """Return the gateway; with `embedded_services`, it runs them in-process."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        store = create_store_engine(settings)
+        instrument_engine(store, telemetry)
+        upgrade_to_head(store)
+        async with AsyncExitStack() as stack:
+            clients: dict[Domain, httpx.AsyncClient] = {}
+            for domain in Domain:
+                if embedded_services is not None:
+                    service = embedded_services[domain]
+                    await stack.enter_async_context(service.router.lifespan_context(service))
+                    client = httpx.AsyncClient(
+                        transport=httpx.ASGITransport(app=service),
+                        base_url=f"http://{domain.service_name}",
+                        timeout=SERVICE_TIMEOUT,
+                    )
+                else:
+                    url = getattr(settings.topology, f"{domain.value}_service_url")
+                    client = httpx.AsyncClient(base_url=url, timeout=SERVICE_TIMEOUT)
+                instrument_client(client, telemetry)
+                clients[domain] = await stack.enter_async_context(client)
+            app.state.gateway = GatewayState(
+                settings=settings,
+                store=store,
+                telemetry=telemetry,
+                services=clients,
+                user_tokens=_user_token_validator(settings),
+            )
+            if not settings.auth.require_frontend_auth:
+                log.warning("REQUIRE_FRONTEND_AUTH=false: the API answers without a login")
+            yield
+        store.dispose()
+        telemetry.shutdown()
+
+    app = FastAPI(title="OTel BI api-gateway", version=__version__, lifespan=lifespan)
+    install_error_handlers(app)
+    instrument_app(app, telemetry)
+    app.include_router(router)
+    return app
+
+
+def _user_token_validator(settings: Settings) -> UserTokenValidator | None:
+    if not settings.auth.require_frontend_auth:
+        return None
+    return UserTokenValidator(
+        issuer=settings.auth.frontend_jwt_issuer_url,
+        audience=settings.auth.frontend_jwt_audience,
+        jwks_url=settings.auth.frontend_jwt_jwks_url,
+        required_scopes=settings.auth.required_scopes,
+    )

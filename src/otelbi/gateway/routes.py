@@ -1,0 +1,110 @@
+"""The gateway's own endpoints: config, health, audit, and the forwarding routes."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated, Any, Literal
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse, StreamingResponse
+from pydantic import BaseModel
+from sqlalchemy.exc import DBAPIError
+from starlette.concurrency import run_in_threadpool
+
+from otelbi.domains import Domain
+from otelbi.gateway.auth import CurrentUser, GatewayDep
+from otelbi.gateway.forwarding import forward, internal_authorization
+from otelbi.gateway.state import GatewayState
+from otelbi.store import audit
+
+router = APIRouter(prefix="/api")
+
+FORWARDED_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+
+
+class ClientConfig(BaseModel):
+    """What the browser needs before it can log in."""
+
+    oidc_enabled: bool
+    authority: str
+    client_id: str
+    scope: str
+    auth_required: bool
+
+
+@router.get("/config", name="gateway.config")
+def get_config(state: GatewayDep) -> ClientConfig:
+    """Return the identity provider settings for the browser (unauthenticated)."""
+    oidc = state.settings.oidc
+    return ClientConfig(
+        oidc_enabled=oidc.oidc_enabled,
+        authority=oidc.oidc_authority,
+        client_id=oidc.frontend_oidc_client_id,
+        scope=oidc.frontend_oidc_scope,
+        auth_required=state.settings.auth.require_frontend_auth,
+    )
+
+
+@router.get("/health", name="gateway.health", response_model=None)
+async def get_health(state: GatewayDep) -> dict[str, Any] | JSONResponse:
+    """Return ok when the store and both warehouses answer; 503 naming what failed otherwise."""
+    store_check, *service_checks = await asyncio.gather(
+        run_in_threadpool(_store_check, state),
+        *(_service_check(state, domain) for domain in Domain),
+    )
+    checks = {"store": store_check}
+    for domain, result in zip(Domain, service_checks, strict=True):
+        checks[f"{domain.value}_warehouse"] = result
+    if all(result == "ok" for result in checks.values()):
+        return {"status": "ok", "checks": checks}
+    return JSONResponse({"status": "degraded", "checks": checks}, status_code=503)
+
+
+def _store_check(state: GatewayState) -> str:
+    try:
+        with state.store.connect() as connection:
+            connection.execute(sa.select(sa.literal(1)))
+    except DBAPIError as error:
+        return f"error: {error.orig}"
+    return "ok"
+
+
+async def _service_check(state: GatewayState, domain: Domain) -> str:
+    client = state.services[domain]
+    headers = {"authorization": internal_authorization(state, domain, "api-gateway")}
+    try:
+        response = await client.get(f"/api/{domain.value}/health", headers=headers, timeout=10)
+        body = response.json()
+    except Exception as error:  # noqa: BLE001 - any failure is the answer to "does it work?"
+        return f"{domain.service_name} unreachable: {type(error).__name__}: {error}"
+    if response.status_code != 200:
+        return f"{domain.service_name} answered {response.status_code}"
+    return str(body.get("checks", {}).get("warehouse", "unknown"))
+
+
+@router.get("/audit", name="gateway.audit")
+def get_audit(
+    state: GatewayDep,
+    _user: CurrentUser,
+    domain: Literal["aw", "wwi", "gateway"] | None = None,
+    limit: Annotated[int | None, Query(ge=1, le=1000)] = None,
+) -> list[dict[str, Any]]:
+    """Return audit rows newest first (default STORAGE_DEFAULT_LIMIT of them)."""
+    return audit.recent(
+        state.store, domain=domain, limit=limit or state.settings.analytics.storage_default_limit
+    )
+
+
+@router.api_route("/aw/{path:path}", methods=FORWARDED_METHODS, name="gateway.forward.aw",
+                  include_in_schema=False)
+async def forward_aw(request: Request, state: GatewayDep, user: CurrentUser) -> StreamingResponse:
+    """Forward to aw-service."""
+    return await forward(request, state, Domain.AW, user)
+
+
+@router.api_route("/wwi/{path:path}", methods=FORWARDED_METHODS, name="gateway.forward.wwi",
+                  include_in_schema=False)
+async def forward_wwi(request: Request, state: GatewayDep, user: CurrentUser) -> StreamingResponse:
+    """Forward to wwi-service."""
+    return await forward(request, state, Domain.WWI, user)

@@ -1,0 +1,1 @@
+"""User tokens (OIDC, checked at the gateway) and internal service tokens."""

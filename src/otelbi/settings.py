@@ -1,0 +1,202 @@
+"""Settings from the environment or `.env`, grouped by concern.
+
+Every variable of the configuration reference (docs/configuration.md) lives here with its
+default. `Settings.check(mode)` refuses unsafe combinations before anything starts, with one
+line that names the variable and the fix.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from enum import StrEnum
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from dotenv import dotenv_values
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ENV_FILE = ".env"
+MIN_SECRET_BYTES = 32
+
+
+class UnsafeSettings(Exception):
+    """A configuration the product refuses to start with; the message is the one line to show."""
+
+
+class RunMode(StrEnum):
+    """How the processes are laid out: all three services in one, or one service each."""
+
+    ALL_IN_ONE = "all"
+    GATEWAY = "gateway"
+    AW = "aw"
+    WWI = "wwi"
+
+
+def _config() -> SettingsConfigDict:
+    return SettingsConfigDict(env_file=ENV_FILE, env_file_encoding="utf-8", extra="ignore")
+
+
+class WarehouseSettings(BaseSettings):
+    """The two read-only SQL Server warehouses; an unset server means the embedded DuckDB copy."""
+
+    model_config = _config()
+
+    aw_mssql_server: str = ""
+    aw_mssql_database: str = "AdventureWorksDW2022"
+    aw_mssql_username: str = ""
+    aw_mssql_password: SecretStr = SecretStr("")
+    wwi_mssql_server: str = ""
+    wwi_mssql_database: str = "WideWorldImportersDW"
+    wwi_mssql_username: str = ""
+    wwi_mssql_password: SecretStr = SecretStr("")
+    mssql_trust_server_certificate: bool = False
+    data_dir: Path = Path("./var")
+
+
+class StoreSettings(BaseSettings):
+    """The write store: PostgreSQL when POSTGRES_URL is set, else a SQLite file under DATA_DIR."""
+
+    model_config = _config()
+
+    postgres_url: SecretStr = SecretStr("")
+    postgres_sslmode: Literal["disable", "allow", "prefer", "require", "verify-ca", "verify-full"] = (
+        "prefer"
+    )
+
+
+class AuthSettings(BaseSettings):
+    """User tokens checked at the gateway and the internal tokens between services."""
+
+    model_config = _config()
+
+    require_frontend_auth: bool = True
+    frontend_jwt_issuer_url: str = ""
+    frontend_jwt_jwks_url: str = ""
+    frontend_jwt_audience: str = ""
+    frontend_required_scopes: str = ""
+    internal_service_shared_secret: SecretStr = SecretStr("")
+    internal_service_allowed_issuers: str = "api-gateway"
+
+    @property
+    def required_scopes(self) -> frozenset[str]:
+        """Return the scopes every user token must carry."""
+        return frozenset(self.frontend_required_scopes.split())
+
+    @property
+    def allowed_issuers(self) -> frozenset[str]:
+        """Return the issuers whose internal tokens a service accepts."""
+        return frozenset(i.strip() for i in self.internal_service_allowed_issuers.split(",") if i)
+
+
+class OidcSettings(BaseSettings):
+    """What the browser needs to log in, served by GET /api/config."""
+
+    model_config = _config()
+
+    oidc_enabled: bool = False
+    oidc_authority: str = ""
+    frontend_oidc_client_id: str = ""
+    frontend_oidc_scope: str = "openid profile email"
+
+
+class AnalyticsSettings(BaseSettings):
+    """Defaults and bounds of the analytics views."""
+
+    model_config = _config()
+
+    default_history_days: int = Field(365, ge=1, le=3650)
+    forecast_horizon_days: int = Field(30, ge=1, le=365)
+    ranking_default_top_n: int = Field(10, ge=1, le=1000)
+    storage_default_limit: int = Field(100, ge=1, le=1000)
+
+
+class ReportSettings(BaseSettings):
+    """Where full reports are written (an SMB/CSI mount in production)."""
+
+    model_config = _config()
+
+    report_output_dir: Path = Path("/tmp/otel-bi-reports")  # noqa: S108 - the documented default
+
+
+class TelemetrySettings(BaseSettings):
+    """OpenTelemetry and logging; the standard OTEL_* variables are read by the SDK too."""
+
+    model_config = _config()
+
+    otel_exporter_otlp_endpoint: str = "http://localhost:4318"
+    otel_service_name: str = ""
+    log_level: str = "INFO"
+
+
+class TopologySettings(BaseSettings):
+    """Where the gateway finds the services in split mode, and the port to listen on."""
+
+    model_config = _config()
+
+    aw_service_url: str = "http://127.0.0.1:8001"
+    wwi_service_url: str = "http://127.0.0.1:8002"
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+
+
+class Settings:
+    """All settings, read once at start."""
+
+    def __init__(self, env_file: str | None = ENV_FILE) -> None:
+        self.warehouse = WarehouseSettings(_env_file=env_file)
+        self.store = StoreSettings(_env_file=env_file)
+        self.auth = AuthSettings(_env_file=env_file)
+        self.oidc = OidcSettings(_env_file=env_file)
+        self.analytics = AnalyticsSettings(_env_file=env_file)
+        self.reports = ReportSettings(_env_file=env_file)
+        self.telemetry = TelemetrySettings(_env_file=env_file)
+        self.topology = TopologySettings(_env_file=env_file)
+
+    @cached_property
+    def internal_secret(self) -> str:
+        """Return the shared secret for internal tokens (a random per-process one if unset)."""
+        configured = self.auth.internal_service_shared_secret.get_secret_value()
+        return configured or secrets.token_urlsafe(48)
+
+    def check(self, mode: RunMode) -> None:
+        """Raise UnsafeSettings naming the variable and the fix if `mode` must not start."""
+        secret = self.auth.internal_service_shared_secret.get_secret_value()
+        if mode is not RunMode.ALL_IN_ONE and len(secret.encode()) < MIN_SECRET_BYTES:
+            raise UnsafeSettings(
+                "INTERNAL_SERVICE_SHARED_SECRET must be at least 32 bytes when the services run "
+                "as separate processes: set the same random value (e.g. `openssl rand -base64 48`)"
+                " on the gateway and both services"
+            )
+        if mode in (RunMode.ALL_IN_ONE, RunMode.GATEWAY) and self.auth.require_frontend_auth:
+            missing = [
+                name
+                for name, value in (
+                    ("FRONTEND_JWT_ISSUER_URL", self.auth.frontend_jwt_issuer_url),
+                    ("FRONTEND_JWT_AUDIENCE", self.auth.frontend_jwt_audience),
+                )
+                if not value
+            ]
+            if missing:
+                raise UnsafeSettings(
+                    f"{' and '.join(missing)} must be set when REQUIRE_FRONTEND_AUTH=true: "
+                    "set them to your identity provider's issuer and API audience, or set "
+                    "REQUIRE_FRONTEND_AUTH=false for a local, unauthenticated install"
+                )
+
+
+EMBEDDED_DEFAULTS = {"REQUIRE_FRONTEND_AUTH": "false", "DATA_DIR": "./var", "PORT": "8000"}
+"""What `make run` assumes when neither the environment nor `.env` says otherwise."""
+
+
+def apply_embedded_defaults() -> list[str]:
+    """Set each embedded default the environment and `.env` leave unset; return their names."""
+    configured = {key.upper() for key in dotenv_values(ENV_FILE)} if Path(ENV_FILE).exists() else set()
+    applied = []
+    for name, value in EMBEDDED_DEFAULTS.items():
+        if name not in os.environ and name not in configured:
+            os.environ[name] = value
+            applied.append(name)
+    return applied

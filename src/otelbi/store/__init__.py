@@ -1,0 +1,1 @@
+"""The PostgreSQL (or embedded SQLite) write store: tables, migrations, audit log."""

@@ -1,0 +1,47 @@
+"""The write-store engine: PostgreSQL from POSTGRES_URL, else a SQLite file under DATA_DIR."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from otelbi.settings import Settings
+
+SQLITE_FILE = "otelbi.sqlite"
+
+
+def store_url(settings: Settings) -> sa.URL:
+    """Return the SQLAlchemy URL of the write store."""
+    configured = settings.store.postgres_url.get_secret_value()
+    if not configured:
+        path = Path(settings.warehouse.data_dir) / SQLITE_FILE
+        return sa.URL.create("sqlite+pysqlite", database=str(path))
+    url = sa.make_url(configured)
+    if url.drivername in ("postgres", "postgresql", "postgresql+psycopg2"):
+        url = url.set(drivername="postgresql+psycopg")
+    if "sslmode" not in url.query:
+        url = url.update_query_dict({"sslmode": settings.store.postgres_sslmode})
+    return url
+
+
+def create_store_engine(settings: Settings) -> sa.Engine:
+    """Return an engine for the write store (the SQLite directory is created if needed)."""
+    url = store_url(settings)
+    if url.get_backend_name() != "sqlite":
+        return sa.create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    Path(url.database or SQLITE_FILE).parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+    sa.event.listen(engine, "connect", _tune_sqlite)
+    return engine
+
+
+def _tune_sqlite(dbapi_connection: Any, _record: object) -> None:
+    # WAL lets readers run beside the one writer; the busy timeout queues writers instead of
+    # failing them while another thread holds the write lock.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()

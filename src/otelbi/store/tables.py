@@ -1,0 +1,225 @@
+"""The write store's tables, as the migrations leave them.
+
+A test compares these declarations with the schema the Alembic migrations build, so the
+two cannot drift apart. `audit_log` and `export_records` are append-only: triggers reject
+UPDATE, DELETE and TRUNCATE (see migrations/versions/0001_initial.py).
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+Id = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+"""Surrogate keys: BIGINT identity on PostgreSQL, INTEGER rowid on SQLite."""
+
+Json = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+Timestamp = sa.DateTime(timezone=True)
+
+
+def _id() -> sa.Column[int]:
+    return sa.Column("id", Id, primary_key=True, autoincrement=True)
+
+
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    _id(),
+    sa.Column("occurred_at", Timestamp, nullable=False),
+    sa.Column("actor", sa.String(255), nullable=False),
+    sa.Column("domain", sa.String(16), nullable=False),
+    sa.Column("action", sa.String(100), nullable=False),
+    sa.Column("resource", sa.String(500), nullable=False),
+    sa.Column("parameters", Json, nullable=False),
+    sa.Column("outcome", sa.String(16), nullable=False),
+    sa.Column("status_code", sa.Integer, nullable=True),
+    sa.Column("duration_ms", sa.Float, nullable=False),
+    sa.Column("trace_id", sa.String(32), nullable=True),
+    sa.Column("detail", sa.Text, nullable=True),
+    sa.Index(None, "domain", "id"),
+    sa.Index(None, "occurred_at"),
+)
+
+job_executions = sa.Table(
+    "job_executions",
+    metadata,
+    _id(),
+    sa.Column("job_id", sa.String(100), nullable=False),
+    sa.Column("service", sa.String(50), nullable=False),
+    sa.Column("scheduled_for", Timestamp, nullable=False),
+    sa.Column("started_at", Timestamp, nullable=False),
+    sa.Column("finished_at", Timestamp, nullable=True),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("rows_written", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("details", Json, nullable=False),
+    sa.Column("error", sa.Text, nullable=True),
+    sa.Column("trace_id", sa.String(32), nullable=True),
+    sa.UniqueConstraint("job_id", "scheduled_for"),
+    sa.Index(None, "service", "id"),
+)
+
+export_records = sa.Table(
+    "export_records",
+    metadata,
+    _id(),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("actor", sa.String(255), nullable=False),
+    sa.Column("domain", sa.String(16), nullable=False),
+    sa.Column("view", sa.String(100), nullable=False),
+    sa.Column("format", sa.String(8), nullable=False),
+    sa.Column("parameters", Json, nullable=False),
+    sa.Column("rows", sa.Integer, nullable=False),
+    sa.Column("bytes", sa.BigInteger, nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("duration_ms", sa.Float, nullable=False),
+    sa.Column("trace_id", sa.String(32), nullable=True),
+)
+
+
+def _snapshot_columns() -> list[sa.Column[object]]:
+    """Columns every stored analytics snapshot row starts with."""
+    return [
+        sa.Column("execution_id", Id, nullable=True),
+        sa.Column("computed_at", Timestamp, nullable=False),
+        sa.Column("as_of", sa.Date, nullable=False),
+    ]
+
+
+aw_forecasts = sa.Table(
+    "aw_forecasts",
+    metadata,
+    _id(),
+    *_snapshot_columns(),
+    sa.Column("method", sa.String(200), nullable=False),
+    sa.Column("window_days", sa.Integer, nullable=False),
+    sa.Column("forecast_date", sa.Date, nullable=False),
+    sa.Column("forecast", sa.Numeric(19, 4), nullable=False),
+    sa.Column("lower", sa.Numeric(19, 4), nullable=False),
+    sa.Column("upper", sa.Numeric(19, 4), nullable=False),
+    sa.Index(None, "computed_at"),
+)
+
+aw_rep_scores = sa.Table(
+    "aw_rep_scores",
+    metadata,
+    _id(),
+    *_snapshot_columns(),
+    sa.Column("employee_key", sa.Integer, nullable=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("title", sa.String(100), nullable=True),
+    sa.Column("territory", sa.String(100), nullable=True),
+    sa.Column("revenue", sa.Numeric(19, 4), nullable=False),
+    sa.Column("orders", sa.Integer, nullable=False),
+    sa.Column("quota", sa.Numeric(19, 4), nullable=True),
+    sa.Column("attainment_pct", sa.Float, nullable=True),
+    sa.Column("growth_pct", sa.Float, nullable=True),
+    sa.Column("score", sa.Float, nullable=False),
+    sa.Column("rank", sa.Integer, nullable=False),
+    sa.Index(None, "computed_at"),
+)
+
+aw_product_demand = sa.Table(
+    "aw_product_demand",
+    metadata,
+    _id(),
+    *_snapshot_columns(),
+    sa.Column("product_alternate_key", sa.String(25), nullable=False),
+    sa.Column("product", sa.String(200), nullable=False),
+    sa.Column("category", sa.String(100), nullable=True),
+    sa.Column("subcategory", sa.String(100), nullable=True),
+    sa.Column("units", sa.BigInteger, nullable=False),
+    sa.Column("revenue", sa.Numeric(19, 4), nullable=False),
+    sa.Column("orders", sa.Integer, nullable=False),
+    sa.Column("trend_pct", sa.Float, nullable=True),
+    sa.Column("demand_score", sa.Float, nullable=False),
+    sa.Column("rank", sa.Integer, nullable=False),
+    sa.Index(None, "computed_at"),
+)
+
+wwi_reorder_recommendations = sa.Table(
+    "wwi_reorder_recommendations",
+    metadata,
+    _id(),
+    *_snapshot_columns(),
+    sa.Column("wwi_stock_item_id", sa.Integer, nullable=False),
+    sa.Column("stock_item", sa.String(200), nullable=False),
+    sa.Column("on_hand", sa.BigInteger, nullable=False),
+    sa.Column("reorder_level", sa.Integer, nullable=False),
+    sa.Column("target_level", sa.Integer, nullable=False),
+    sa.Column("lead_time_days", sa.Integer, nullable=False),
+    sa.Column("avg_daily_demand", sa.Float, nullable=False),
+    sa.Column("days_of_cover", sa.Float, nullable=True),
+    sa.Column("projected_on_hand_at_lead_time", sa.Float, nullable=False),
+    sa.Column("recommended_order_qty", sa.BigInteger, nullable=False),
+    sa.Column("open_po_qty", sa.BigInteger, nullable=False),
+    sa.Column("urgency", sa.String(16), nullable=False),
+    sa.Column("reason", sa.String(500), nullable=False),
+    sa.Index(None, "computed_at"),
+)
+
+wwi_supplier_scores = sa.Table(
+    "wwi_supplier_scores",
+    metadata,
+    _id(),
+    *_snapshot_columns(),
+    sa.Column("wwi_supplier_id", sa.Integer, nullable=False),
+    sa.Column("supplier", sa.String(200), nullable=False),
+    sa.Column("category", sa.String(100), nullable=True),
+    sa.Column("purchase_orders", sa.Integer, nullable=False),
+    sa.Column("lines", sa.Integer, nullable=False),
+    sa.Column("fill_rate_pct", sa.Float, nullable=True),
+    sa.Column("open_lines", sa.Integer, nullable=False),
+    sa.Column("on_time_pct", sa.Float, nullable=True),
+    sa.Column("avg_delay_days", sa.Float, nullable=True),
+    sa.Column("score", sa.Float, nullable=False),
+    sa.Column("rank", sa.Integer, nullable=False),
+    sa.Index(None, "computed_at"),
+)
+
+wwi_whatif_scenarios = sa.Table(
+    "wwi_whatif_scenarios",
+    metadata,
+    _id(),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("created_by", sa.String(255), nullable=False),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("demand_change_pct", sa.Float, nullable=False),
+    sa.Column("lead_time_change_days", sa.Integer, nullable=False),
+    sa.Column("stock_item_ids", Json, nullable=True),
+    sa.Column("idempotency_key", sa.String(200), nullable=True),
+    sa.Column("summary", Json, nullable=False),
+    sa.Column("result", Json, nullable=False),
+    sa.Column("trace_id", sa.String(32), nullable=True),
+    sa.UniqueConstraint("created_by", "idempotency_key"),
+)
+
+wwi_business_events = sa.Table(
+    "wwi_business_events",
+    metadata,
+    _id(),
+    sa.Column("event_type", sa.String(32), nullable=False),
+    sa.Column("wwi_stock_item_id", sa.Integer, nullable=False),
+    sa.Column("stock_item", sa.String(200), nullable=False),
+    sa.Column("observed", sa.Float, nullable=False),
+    sa.Column("threshold", sa.Float, nullable=False),
+    sa.Column("detected_at", Timestamp, nullable=False),
+    sa.Column("resolved_at", Timestamp, nullable=True),
+    sa.Column("execution_id", Id, nullable=True),
+    sa.Index(
+        "uq_wwi_business_events_open",
+        "wwi_stock_item_id",
+        "event_type",
+        unique=True,
+        postgresql_where=sa.text("resolved_at IS NULL"),
+        sqlite_where=sa.text("resolved_at IS NULL"),
+    ),
+    sa.Index(None, "detected_at"),
+)

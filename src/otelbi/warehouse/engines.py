@@ -1,0 +1,71 @@
+"""Engines for the two read-only warehouses.
+
+SQL Server when `<AW|WWI>_MSSQL_SERVER` is set: `mssql+mssqlpython`, always with
+ApplicationIntent=ReadOnly (which also routes to a readable secondary of an availability
+group) and Encrypt=yes. Otherwise the embedded DuckDB copy under DATA_DIR, opened read-only
+with external access off. Either way every statement passes the read-only guard.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from otelbi.domains import Domain
+from otelbi.errors import WarehouseUnavailable
+from otelbi.settings import WarehouseSettings
+from otelbi.warehouse import aw_tables, wwi_tables
+from otelbi.warehouse.guard import install_guard
+
+METADATA: dict[Domain, sa.MetaData] = {Domain.AW: aw_tables.metadata, Domain.WWI: wwi_tables.metadata}
+SQL_SERVER_VERSION = (16, 0)
+"""SQL Server 2022; pinned for compiling reviewable T-SQL without a server."""
+
+
+def duckdb_path(domain: Domain, data_dir: Path) -> Path:
+    """Return where the embedded copy of `domain`'s warehouse lives."""
+    return data_dir / "warehouse" / f"{domain.value}.duckdb"
+
+
+def mssql_url(domain: Domain, settings: WarehouseSettings) -> sa.URL | None:
+    """Return the SQL Server URL of `domain`'s warehouse, or None when none is configured."""
+    prefix = domain.value
+    server: str = getattr(settings, f"{prefix}_mssql_server")
+    if not server:
+        return None
+    host, _, port = server.partition(",")
+    return sa.URL.create(
+        "mssql+mssqlpython",
+        username=getattr(settings, f"{prefix}_mssql_username") or None,
+        password=getattr(settings, f"{prefix}_mssql_password").get_secret_value() or None,
+        host=host,
+        port=int(port) if port else None,
+        database=getattr(settings, f"{prefix}_mssql_database"),
+        query={
+            "ApplicationIntent": "ReadOnly",
+            "Encrypt": "yes",
+            "TrustServerCertificate": "yes" if settings.mssql_trust_server_certificate else "no",
+        },
+    )
+
+
+def create_warehouse_engine(domain: Domain, settings: WarehouseSettings) -> sa.Engine:
+    """Return the guarded, read-only engine of `domain`'s warehouse."""
+    url = mssql_url(domain, settings)
+    if url is not None:
+        engine = sa.create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    else:
+        path = duckdb_path(domain, settings.data_dir)
+        if not path.exists():
+            raise WarehouseUnavailable(
+                f"the embedded {domain.title} warehouse {path} does not exist: run "
+                f"`otelbi warehouse generate {domain.value}` or `otelbi warehouse import "
+                f"{domain.value} --from DIR`"
+            )
+        engine = sa.create_engine(
+            f"duckdb:///{path}",
+            connect_args={"read_only": True, "config": {"enable_external_access": False}},
+        )
+    install_guard(engine, METADATA[domain])
+    return engine

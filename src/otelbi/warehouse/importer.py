@@ -1,0 +1,154 @@
+"""Loads a directory of per-table Parquet or CSV files into the embedded warehouse layout.
+
+A table's file is found by its name as the warehouse spells it (`FactInternetSales.parquet`)
+or in snake case with its schema (`fact_stock_holding.csv` for Fact.[Stock Holding]).
+Every file column must be a declared column; a declared column the file lacks is NULL if
+nullable and an error otherwise; values are cast to the declared types. CSV files may be
+comma, pipe, semicolon or tab delimited, with a header row. The report names every table
+that was not found; with `fill_missing` the generator supplies them, consistent with what
+was loaded.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import sqlalchemy as sa
+from duckdb_engine import Dialect as DuckDBDialect
+
+from otelbi.domains import Domain
+from otelbi.warehouse.builder import fill_tables
+from otelbi.warehouse.duckdb_file import create_tables, replace_atomically
+from otelbi.warehouse.engines import METADATA
+
+_DIALECT = DuckDBDialect()
+_DELIMITERS = ("|", ",", ";", "\t")
+_TEXT_TYPES = (sa.String, sa.Unicode, sa.UnicodeText, sa.Text)
+
+
+class ImportFailed(Exception):
+    """The files cannot be loaded as they are; the message says which file and why."""
+
+
+@dataclass
+class ImportReport:
+    """What an import loaded, what it did not find and what it generated instead."""
+
+    path: Path
+    loaded: dict[str, int] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)
+    generated: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """Return the report as lines for a person."""
+        lines = [f"imported into {self.path}"]
+        lines += [f"  loaded    {table}: {rows:,} rows" for table, rows in self.loaded.items()]
+        lines += [f"  generated {table}: {rows:,} rows" for table, rows in self.generated.items()]
+        not_filled = [table for table in self.missing if table not in self.generated]
+        if not_filled:
+            lines.append(f"  NOT FOUND (left empty): {', '.join(not_filled)}")
+            lines.append("  run again with --fill-missing to generate them")
+        lines += [f"  note: {note}" for note in self.notes]
+        return "\n".join(lines)
+
+
+def candidate_names(table: sa.Table) -> list[str]:
+    """Return the file stems a table's data may be stored under."""
+    snake = re.sub(r"\W+", "_", table.name).lower()
+    schema = (table.schema or "").lower()
+    return [table.name, f"{table.schema}.{table.name}", f"{schema}_{snake}", snake]
+
+
+def find_file(directory: Path, table: sa.Table) -> Path | None:
+    """Return the Parquet or CSV file holding `table` in `directory`, if any."""
+    for stem in candidate_names(table):
+        for suffix in (".parquet", ".csv"):
+            path = directory / f"{stem}{suffix}"
+            if path.is_file():
+                return path
+    return None
+
+
+def import_warehouse(
+    domain: Domain,
+    path: Path,
+    source: Path,
+    *,
+    fill_missing: bool = False,
+    scale: float = 1.0,
+    seed: int = 7,
+) -> ImportReport:
+    """Build the warehouse file at `path` from the files in `source`; return what happened."""
+    if not source.is_dir():
+        raise ImportFailed(f"{source} is not a directory")
+    metadata = METADATA[domain]
+    report = ImportReport(path=path)
+    with replace_atomically(path) as con:
+        create_tables(con, metadata)
+        for table in metadata.tables.values():
+            file = find_file(source, table)
+            if file is None:
+                report.missing.append(table.fullname)
+                continue
+            report.loaded[table.fullname] = _load(con, table, file, report.notes)
+        if fill_missing and report.missing:
+            report.generated = fill_tables(
+                domain, con, scale=scale, seed=seed, only=set(report.missing)
+            )
+    return report
+
+
+def _load(con: duckdb.DuckDBPyConnection, table: sa.Table, file: Path, notes: list[str]) -> int:
+    reader = _reader(file)
+    file_columns = [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()]
+    declared = {column.name: column for column in table.columns}
+    unknown = [name for name in file_columns if name not in declared]
+    if unknown:
+        raise ImportFailed(
+            f"{file.name}: column(s) {', '.join(unknown)} are not in {table.fullname} "
+            f"(expected: {', '.join(declared)})"
+        )
+    absent = [column for name, column in declared.items() if name not in file_columns]
+    required = [column.name for column in absent if not column.nullable]
+    if required:
+        raise ImportFailed(f"{file.name}: required column(s) {', '.join(required)} missing")
+    if absent:
+        notes.append(
+            f"{table.fullname}: {', '.join(c.name for c in absent)} not in {file.name}, left NULL"
+        )
+    preparer = _DIALECT.identifier_preparer
+    selected = ", ".join(
+        _cast(column, preparer.quote(column.name)) if column.name in file_columns else "NULL"
+        for column in table.columns
+    )
+    try:
+        con.execute(f"INSERT INTO {preparer.format_table(table)} SELECT {selected} FROM {reader}")
+    except duckdb.Error as error:
+        raise ImportFailed(f"{file.name}: cannot load into {table.fullname}: {error}") from None
+    count = con.execute(f"SELECT count(*) FROM {preparer.format_table(table)}").fetchone()
+    return int(count[0]) if count else 0
+
+
+def _cast(column: sa.Column[object], quoted: str) -> str:
+    type_sql = _DIALECT.type_compiler_instance.process(column.type)
+    value = f"CAST({quoted} AS {type_sql})"
+    # CSV exports write empty text for an empty NOT NULL string; keep it empty, not NULL.
+    if isinstance(column.type, _TEXT_TYPES) and not column.nullable:
+        return f"coalesce({value}, '')"
+    return value
+
+
+def _reader(file: Path) -> str:
+    quoted = "'" + str(file).replace("'", "''") + "'"
+    if file.suffix == ".parquet":
+        return f"read_parquet({quoted})"
+    with file.open(encoding="utf-8-sig") as handle:
+        header = handle.readline()
+    delimiter = max(_DELIMITERS, key=header.count)
+    return (
+        f"read_csv({quoted}, delim='{delimiter}', header=true, all_varchar=true, quote='\"')"
+    )

@@ -1,0 +1,1 @@
+"""HTTP plumbing shared by the gateway and the domain services."""

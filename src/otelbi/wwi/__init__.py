@@ -1,0 +1,1 @@
+"""WideWorldImporters domain: analytics, routes and the wwi-service application."""

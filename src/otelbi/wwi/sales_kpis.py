@@ -1,0 +1,81 @@
+"""WideWorldImporters sales KPIs, computed in the warehouse from Fact.Sale.
+
+Revenue is [Total Excluding Tax], gross margin is [Profit], units are [Quantity] and
+orders are distinct [WWI Invoice ID], over [Invoice Date Key].
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from otelbi.domains import Domain
+from otelbi.kpis import EMPTY_BLOCK, KpiBlock, KpiComparison, KpiWindows, SalesKpis
+from otelbi.warehouse.catalog import declare
+from otelbi.warehouse.wwi_tables import fact_sale
+
+_invoice_date = fact_sale.c["Invoice Date Key"]
+
+AS_OF = declare(
+    "wwi.sales.as_of", Domain.WWI, sa.select(sa.func.max(_invoice_date).label("as_of"))
+)
+
+_current = _invoice_date.between(sa.bindparam("current_start"), sa.bindparam("current_end"))
+_previous = _invoice_date.between(sa.bindparam("previous_start"), sa.bindparam("previous_end"))
+_lines = (
+    sa.select(
+        sa.case((_current, sa.literal_column("'current'")), else_=sa.literal_column("'previous'"))
+        .label("period"),
+        fact_sale.c["WWI Invoice ID"].label("invoice_id"),
+        fact_sale.c["Total Excluding Tax"].label("revenue"),
+        fact_sale.c["Profit"].label("margin"),
+        fact_sale.c["Quantity"].label("units"),
+    )
+    .where(sa.or_(_current, _previous))
+    .subquery("lines")
+)
+
+WINDOW_TOTALS = declare(
+    "wwi.sales.kpi_window_totals",
+    Domain.WWI,
+    sa.select(
+        _lines.c.period,
+        sa.func.sum(_lines.c.revenue).label("revenue"),
+        sa.func.count(sa.distinct(_lines.c.invoice_id)).label("orders"),
+        sa.func.sum(_lines.c.units).label("units"),
+        sa.func.sum(_lines.c.margin).label("gross_margin"),
+    ).group_by(_lines.c.period),
+)
+
+
+def sales_kpis(connection: sa.Connection, *, days_back: int) -> SalesKpis | None:
+    """Return the KPIs of the `days_back` days ending at the last invoice, or None if no sales."""
+    as_of = AS_OF.rows(connection)[0].as_of
+    if as_of is None:
+        return None
+    windows = KpiWindows(as_of=as_of, days=days_back)
+    rows = WINDOW_TOTALS.rows(
+        connection,
+        current_start=windows.current_start,
+        current_end=windows.as_of,
+        previous_start=windows.previous_start,
+        previous_end=windows.previous_end,
+    )
+    blocks = {
+        row.period: KpiBlock.from_sums(
+            revenue=row.revenue or 0,
+            orders=row.orders,
+            units=row.units or 0,
+            gross_margin=row.gross_margin or 0,
+        )
+        for row in rows
+    }
+    comparison = KpiComparison.of(
+        blocks.get("current", EMPTY_BLOCK), blocks.get("previous", EMPTY_BLOCK)
+    )
+    return SalesKpis(
+        as_of=windows.as_of,
+        window_days=days_back,
+        total=comparison.total,
+        previous=comparison.previous,
+        change_pct=comparison.change_pct,
+    )

@@ -1,10 +1,10 @@
 """The one command line: `otelbi serve | warehouse | db`.
 
-    otelbi serve [gateway|aw|wwi]        all three services in one process, or one of them
-    otelbi warehouse generate aw|wwi     build the embedded DuckDB warehouse from the generator
-    otelbi warehouse import aw|wwi --from DIR [--fill-missing]
-    otelbi warehouse sql --dialect mssql|duckdb     every statement the product can send
-    otelbi db upgrade                    apply the write-store migrations
+otelbi serve [gateway|aw|wwi]        all three services in one process, or one of them
+otelbi warehouse generate aw|wwi     build the embedded DuckDB warehouse from the generator
+otelbi warehouse import aw|wwi --from DIR [--fill-missing]
+otelbi warehouse sql --dialect mssql|duckdb     every statement the product can send
+otelbi db upgrade                    apply the write-store migrations
 """
 
 from __future__ import annotations
@@ -48,7 +48,9 @@ def _parser() -> argparse.ArgumentParser:
 
     warehouse = commands.add_parser("warehouse", help="build or inspect the warehouses")
     warehouse_commands = warehouse.add_subparsers(required=True, metavar="ACTION")
-    generate = warehouse_commands.add_parser("generate", help="build a warehouse from the generator")
+    generate = warehouse_commands.add_parser(
+        "generate", help="build a warehouse from the generator"
+    )
     generate.add_argument("domain", choices=[d.value for d in Domain])
     generate.add_argument("--scale", type=float, default=1.0)
     generate.add_argument("--seed", type=int, default=7)
@@ -73,34 +75,26 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _configure_logging(settings: Settings) -> None:
-    from opentelemetry.instrumentation.logging import LoggingInstrumentor  # noqa: PLC0415
-
-    LoggingInstrumentor().instrument(set_logging_format=False)
-    logging.basicConfig(
-        level=settings.telemetry.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s [trace_id=%(otelTraceID)s "
-        "span_id=%(otelSpanID)s] %(message)s",
-    )
-
-
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn  # noqa: PLC0415
 
     from otelbi.service_layout import build_app  # noqa: PLC0415
+    from otelbi.telemetry import configure_logging  # noqa: PLC0415
 
     if args.embedded_defaults:
         applied = apply_embedded_defaults()
     settings = Settings()
     mode = RunMode(args.service or "all")
     settings.check(mode)
-    _configure_logging(settings)
+    configure_logging(settings.telemetry.log_level)
     if args.embedded_defaults and applied:
         log.info("embedded defaults in force for: %s", ", ".join(applied))
     app = build_app(mode, settings)
     host, port = settings.topology.host, settings.topology.port
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host  # noqa: S104
-    name = GATEWAY_SERVICE_NAME if mode in (RunMode.ALL_IN_ONE, RunMode.GATEWAY) else f"{mode}-service"
+    name = (
+        GATEWAY_SERVICE_NAME if mode in (RunMode.ALL_IN_ONE, RunMode.GATEWAY) else f"{mode}-service"
+    )
     print(f"OTel BI {name} starting on http://{shown}:{port}", flush=True)
     uvicorn.run(app, host=host, port=port, log_config=None, proxy_headers=True)
     return 0
@@ -131,7 +125,12 @@ def _import(args: argparse.Namespace) -> int:
     path = duckdb_path(domain, Settings().warehouse.data_dir)
     try:
         report = import_warehouse(
-            domain, path, args.source, fill_missing=args.fill_missing, scale=args.scale, seed=args.seed
+            domain,
+            path,
+            args.source,
+            fill_missing=args.fill_missing,
+            scale=args.scale,
+            seed=args.seed,
         )
     except ImportFailed as error:
         print(f"otelbi: import failed: {error}", file=sys.stderr)
@@ -145,7 +144,7 @@ def _sql(args: argparse.Namespace) -> int:
 
     dialect = review_dialect(args.dialect)
     for statement in all_statements():
-        print(f"-- {statement.name} ({statement.domain.title})")
+        print(f"-- {statement.name} ({statement.domain.display_name})")
         print(compiled_sql(statement, dialect).strip() + ";\n")
     return 0
 

@@ -17,7 +17,7 @@ class Domain(StrEnum):
         return f"{self.value}-service"
 
     @property
-    def title(self) -> str:
+    def display_name(self) -> str:
         """Return the warehouse's human name."""
         return {"aw": "AdventureWorksDW", "wwi": "WideWorldImportersDW"}[self.value]
 

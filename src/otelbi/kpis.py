@@ -85,7 +85,7 @@ class KpiComparison(BaseModel):
 
 
 def change_pct(current: KpiBlock, previous: KpiBlock) -> dict[str, float | None]:
-    """Return (current − previous) ÷ |previous| × 100 per field; None where previous is 0 or null."""
+    """Return 100 × (current − previous) ÷ |previous| per field; None where previous is 0."""
     changes: dict[str, float | None] = {}
     for field in KpiBlock.model_fields:
         now, before = getattr(current, field), getattr(previous, field)

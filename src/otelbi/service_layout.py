@@ -3,28 +3,35 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from opentelemetry.sdk.trace import SpanProcessor
 
 from otelbi.aw.service import create_app as create_aw_app
 from otelbi.domains import GATEWAY_SERVICE_NAME, Domain
 from otelbi.gateway.app import create_gateway_app
 from otelbi.settings import RunMode, Settings
-from otelbi.telemetry import start_telemetry
+from otelbi.telemetry import Telemetry, start_telemetry
 from otelbi.wwi.service import create_app as create_wwi_app
 
 
-def build_app(mode: RunMode, settings: Settings) -> FastAPI:
-    """Return the ASGI application `otelbi serve` runs in `mode`."""
+def build_app(
+    mode: RunMode, settings: Settings, span_processors: tuple[SpanProcessor, ...] = ()
+) -> FastAPI:
+    """Return the ASGI application `otelbi serve` runs in `mode`.
+
+    `span_processors` are added to every service's tracer provider (tests read spans there).
+    """
+
+    def telemetry(service_name: str) -> Telemetry:
+        return start_telemetry(service_name, settings.telemetry, extra_processors=span_processors)
+
     if mode is RunMode.AW:
-        return create_aw_app(settings, start_telemetry(Domain.AW.service_name, settings.telemetry))
+        return create_aw_app(settings, telemetry(Domain.AW.service_name))
     if mode is RunMode.WWI:
-        return create_wwi_app(settings, start_telemetry(Domain.WWI.service_name, settings.telemetry))
-    gateway_telemetry = start_telemetry(GATEWAY_SERVICE_NAME, settings.telemetry)
+        return create_wwi_app(settings, telemetry(Domain.WWI.service_name))
     if mode is RunMode.GATEWAY:
-        return create_gateway_app(settings, gateway_telemetry)
+        return create_gateway_app(settings, telemetry(GATEWAY_SERVICE_NAME))
     services = {
-        Domain.AW: create_aw_app(settings, start_telemetry(Domain.AW.service_name, settings.telemetry)),
-        Domain.WWI: create_wwi_app(
-            settings, start_telemetry(Domain.WWI.service_name, settings.telemetry)
-        ),
+        Domain.AW: create_aw_app(settings, telemetry(Domain.AW.service_name)),
+        Domain.WWI: create_wwi_app(settings, telemetry(Domain.WWI.service_name)),
     }
-    return create_gateway_app(settings, gateway_telemetry, embedded_services=services)
+    return create_gateway_app(settings, telemetry(GATEWAY_SERVICE_NAME), embedded_services=services)

@@ -62,9 +62,9 @@ class StoreSettings(BaseSettings):
     model_config = _config()
 
     postgres_url: SecretStr = SecretStr("")
-    postgres_sslmode: Literal["disable", "allow", "prefer", "require", "verify-ca", "verify-full"] = (
-        "prefer"
-    )
+    postgres_sslmode: Literal[
+        "disable", "allow", "prefer", "require", "verify-ca", "verify-full"
+    ] = "prefer"
 
 
 class AuthSettings(BaseSettings):
@@ -193,7 +193,9 @@ EMBEDDED_DEFAULTS = {"REQUIRE_FRONTEND_AUTH": "false", "DATA_DIR": "./var", "POR
 
 def apply_embedded_defaults() -> list[str]:
     """Set each embedded default the environment and `.env` leave unset; return their names."""
-    configured = {key.upper() for key in dotenv_values(ENV_FILE)} if Path(ENV_FILE).exists() else set()
+    configured = (
+        {key.upper() for key in dotenv_values(ENV_FILE)} if Path(ENV_FILE).exists() else set()
+    )
     applied = []
     for name, value in EMBEDDED_DEFAULTS.items():
         if name not in os.environ and name not in configured:

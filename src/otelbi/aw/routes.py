@@ -6,10 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from otelbi.aw.sales_kpis import sales_kpis
 from otelbi.domain_service.dependencies import Audited, StateDep, WarehouseDep
 from otelbi.errors import NotFound
 from otelbi.kpis import AwSalesKpis
-from otelbi.aw.sales_kpis import sales_kpis
 
 router = APIRouter(prefix="/api/aw", dependencies=[Audited])
 

@@ -41,22 +41,27 @@ AS_OF = declare(
 )
 
 
-def _channel_lines(channel: str, fact: sa.Table) -> sa.Select[Any]:
-    key = fact.c.OrderDateKey
-    current = key.between(sa.bindparam("current_start"), sa.bindparam("current_end"))
-    previous = key.between(sa.bindparam("previous_start"), sa.bindparam("previous_end"))
+def _window_lines(period: str, channel: str, fact: sa.Table) -> sa.Select[Any]:
+    """Lines of one channel in one window; the windows may overlap (days_back > 365)."""
     return sa.select(
-        sa.case((current, sa.literal_column("'current'")), else_=sa.literal_column("'previous'"))
-        .label("period"),
+        sa.literal_column(f"'{period}'").label("period"),
         sa.literal_column(f"'{channel}'").label("channel"),
         fact.c.SalesOrderNumber.label("order_number"),
         fact.c.SalesAmount.label("revenue"),
         (fact.c.SalesAmount - fact.c.TotalProductCost).label("margin"),
         fact.c.OrderQuantity.label("units"),
-    ).where(sa.or_(current, previous))
+    ).where(
+        fact.c.OrderDateKey.between(sa.bindparam(f"{period}_start"), sa.bindparam(f"{period}_end"))
+    )
 
 
-_lines = sa.union_all(*(_channel_lines(c, f) for c, f in CHANNELS.items())).subquery("lines")
+_lines = sa.union_all(
+    *(
+        _window_lines(period, channel, fact)
+        for period in ("current", "previous")
+        for channel, fact in CHANNELS.items()
+    )
+).subquery("lines")
 
 WINDOW_TOTALS = declare(
     "aw.sales.kpi_window_totals",

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import sqlalchemy as sa
 from fastapi import Depends, Header, Request
+from fastapi.exceptions import RequestValidationError
 from opentelemetry import trace
 
 from otelbi.domain_service.state import ServiceState
@@ -79,13 +80,18 @@ def audited_call(request: Request, state: StateDep, caller: CallerDep) -> Iterat
         elapsed_ms = (time.perf_counter() - started) * 1000
         audit.append(
             state.store,
-            replace(call, outcome=outcome, status_code=status, detail=detail, duration_ms=elapsed_ms),
+            replace(
+                call, outcome=outcome, status_code=status, detail=detail, duration_ms=elapsed_ms
+            ),
         )
 
     try:
         yield
     except OtelBiError as error:
         record("error", error.status, error.detail)
+        raise
+    except RequestValidationError as error:
+        record("error", 422, "; ".join(str(e["msg"]) for e in error.errors()))
         raise
     except Exception as error:
         record("error", 500, type(error).__name__)

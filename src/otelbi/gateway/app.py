@@ -23,7 +23,13 @@ from otelbi.security.user_tokens import UserTokenValidator
 from otelbi.settings import Settings
 from otelbi.store.engine import create_store_engine
 from otelbi.store.migrate import upgrade_to_head
-from otelbi.telemetry import Telemetry, instrument_app, instrument_client, instrument_engine
+from otelbi.telemetry import (
+    AsIfOverTheNetwork,
+    Telemetry,
+    instrument_app,
+    instrument_client,
+    instrument_engine,
+)
 from otelbi.web.errors import install_error_handlers
 
 log = logging.getLogger(__name__)
@@ -32,7 +38,9 @@ SERVICE_TIMEOUT = httpx.Timeout(connect=5.0, read=300.0, write=60.0, pool=10.0)
 
 
 def create_gateway_app(
-    settings: Settings, telemetry: Telemetry, embedded_services: Mapping[Domain, FastAPI] | None = None
+    settings: Settings,
+    telemetry: Telemetry,
+    embedded_services: Mapping[Domain, FastAPI] | None = None,
 ) -> FastAPI:
     """Return the gateway; with `embedded_services`, it runs them in-process."""
 
@@ -48,7 +56,7 @@ def create_gateway_app(
                     service = embedded_services[domain]
                     await stack.enter_async_context(service.router.lifespan_context(service))
                     client = httpx.AsyncClient(
-                        transport=httpx.ASGITransport(app=service),
+                        transport=httpx.ASGITransport(app=AsIfOverTheNetwork(service)),
                         base_url=f"http://{domain.service_name}",
                         timeout=SERVICE_TIMEOUT,
                     )

@@ -19,8 +19,15 @@ from otelbi.security.internal_tokens import mint_internal_token
 from otelbi.security.user_tokens import User
 
 FORWARDED_REQUEST_HEADERS = ("accept", "content-type", "idempotency-key", "accept-language")
-DROPPED_RESPONSE_HEADERS = {"content-length", "transfer-encoding", "connection", "x-trace-id",
-                            "x-span-id", "server", "date"}
+DROPPED_RESPONSE_HEADERS = {
+    "content-length",
+    "transfer-encoding",
+    "connection",
+    "x-trace-id",
+    "x-span-id",
+    "server",
+    "date",
+}
 
 
 def internal_authorization(state: GatewayState, domain: Domain, subject: str) -> str:
@@ -34,15 +41,19 @@ def internal_authorization(state: GatewayState, domain: Domain, subject: str) ->
     return f"Bearer {token}"
 
 
-async def forward(request: Request, state: GatewayState, domain: Domain, user: User) -> StreamingResponse:
+async def forward(
+    request: Request, state: GatewayState, domain: Domain, user: User
+) -> StreamingResponse:
     """Return the service's response to the same method, path, query and body."""
     client = state.services[domain]
-    headers = {name: request.headers[name] for name in FORWARDED_REQUEST_HEADERS if name in request.headers}
+    headers = {
+        name: request.headers[name] for name in FORWARDED_REQUEST_HEADERS if name in request.headers
+    }
     headers["authorization"] = internal_authorization(state, domain, user.subject)
     outbound = client.build_request(
         request.method,
         request.url.path,
-        params=request.query_params.multi_items(),
+        params=request.url.query,
         headers=headers,
         content=await request.body(),
     )
@@ -55,6 +66,8 @@ async def forward(request: Request, state: GatewayState, domain: Domain, user: U
     return StreamingResponse(
         response.aiter_raw(),
         status_code=response.status_code,
-        headers={k: v for k, v in response.headers.items() if k.lower() not in DROPPED_RESPONSE_HEADERS},
+        headers={
+            k: v for k, v in response.headers.items() if k.lower() not in DROPPED_RESPONSE_HEADERS
+        },
         background=BackgroundTask(response.aclose),
     )

@@ -76,7 +76,7 @@ async def _service_check(state: GatewayState, domain: Domain) -> str:
     try:
         response = await client.get(f"/api/{domain.value}/health", headers=headers, timeout=10)
         body = response.json()
-    except Exception as error:  # noqa: BLE001 - any failure is the answer to "does it work?"
+    except Exception as error:
         return f"{domain.service_name} unreachable: {type(error).__name__}: {error}"
     if response.status_code != 200:
         return f"{domain.service_name} answered {response.status_code}"
@@ -96,15 +96,20 @@ def get_audit(
     )
 
 
-@router.api_route("/aw/{path:path}", methods=FORWARDED_METHODS, name="gateway.forward.aw",
-                  include_in_schema=False)
+@router.api_route(
+    "/aw/{path:path}", methods=FORWARDED_METHODS, name="gateway.forward.aw", include_in_schema=False
+)
 async def forward_aw(request: Request, state: GatewayDep, user: CurrentUser) -> StreamingResponse:
     """Forward to aw-service."""
     return await forward(request, state, Domain.AW, user)
 
 
-@router.api_route("/wwi/{path:path}", methods=FORWARDED_METHODS, name="gateway.forward.wwi",
-                  include_in_schema=False)
+@router.api_route(
+    "/wwi/{path:path}",
+    methods=FORWARDED_METHODS,
+    name="gateway.forward.wwi",
+    include_in_schema=False,
+)
 async def forward_wwi(request: Request, state: GatewayDep, user: CurrentUser) -> StreamingResponse:
     """Forward to wwi-service."""
     return await forward(request, state, Domain.WWI, user)

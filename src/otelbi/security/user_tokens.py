@@ -16,8 +16,18 @@ import jwt
 
 from otelbi.errors import Forbidden, Unauthenticated
 
-ASYMMETRIC_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384",
-                         "ES512", "EdDSA"]
+ASYMMETRIC_ALGORITHMS = [
+    "RS256",
+    "RS384",
+    "RS512",
+    "PS256",
+    "PS384",
+    "PS512",
+    "ES256",
+    "ES384",
+    "ES512",
+    "EdDSA",
+]
 LEEWAY_SECONDS = 30
 
 

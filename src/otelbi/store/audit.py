@@ -61,7 +61,9 @@ def append(engine: sa.Engine, entry: AuditEntry) -> int:
     try:
         with engine.begin() as connection:
             return int(
-                connection.execute(audit_log.insert().returning(audit_log.c.id), values).scalar_one()
+                connection.execute(
+                    audit_log.insert().returning(audit_log.c.id), values
+                ).scalar_one()
             )
     except DBAPIError as error:
         raise StoreUnavailable(f"the audit log could not be written: {error.orig}") from error

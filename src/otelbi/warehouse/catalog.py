@@ -37,7 +37,7 @@ class Statement:
             return connection.execute(self.query, parameters).all()
         except DBAPIError as error:
             raise WarehouseUnavailable(
-                f"the {self.domain.title} warehouse failed on {self.name}: {error.orig}"
+                f"the {self.domain.display_name} warehouse failed on {self.name}: {error.orig}"
             ) from error
 
 
@@ -68,16 +68,19 @@ def all_statements() -> list[Statement]:
 def review_dialect(name: str) -> Dialect:
     """Return the dialect `warehouse sql` compiles for (SQL Server pinned to 2022)."""
     if name == "mssql":
-        dialect = mssql.dialect(paramstyle="named")
+        dialect: Dialect = mssql.dialect(paramstyle="named")  # type: ignore[no-untyped-call]
         dialect.server_version_info = SQL_SERVER_VERSION
         return dialect
     if name == "duckdb":
         from duckdb_engine import Dialect as DuckDBDialect  # noqa: PLC0415
 
-        return DuckDBDialect(paramstyle="named")
+        duckdb_dialect: Dialect = DuckDBDialect(paramstyle="named")
+        return duckdb_dialect
     raise ValueError(f"unknown dialect {name!r}: use mssql or duckdb")
 
 
 def compiled_sql(statement: Statement, dialect: Dialect) -> str:
     """Return the statement's SQL text for `dialect`, with `:name` placeholders."""
-    return str(statement.query.compile(dialect=dialect, compile_kwargs={"render_postcompile": True}))
+    return str(
+        statement.query.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
+    )

@@ -18,7 +18,10 @@ from otelbi.settings import WarehouseSettings
 from otelbi.warehouse import aw_tables, wwi_tables
 from otelbi.warehouse.guard import install_guard
 
-METADATA: dict[Domain, sa.MetaData] = {Domain.AW: aw_tables.metadata, Domain.WWI: wwi_tables.metadata}
+METADATA: dict[Domain, sa.MetaData] = {
+    Domain.AW: aw_tables.metadata,
+    Domain.WWI: wwi_tables.metadata,
+}
 SQL_SERVER_VERSION = (16, 0)
 """SQL Server 2022; pinned for compiling reviewable T-SQL without a server."""
 
@@ -59,7 +62,7 @@ def create_warehouse_engine(domain: Domain, settings: WarehouseSettings) -> sa.E
         path = duckdb_path(domain, settings.data_dir)
         if not path.exists():
             raise WarehouseUnavailable(
-                f"the embedded {domain.title} warehouse {path} does not exist: run "
+                f"the embedded {domain.display_name} warehouse {path} does not exist: run "
                 f"`otelbi warehouse generate {domain.value}` or `otelbi warehouse import "
                 f"{domain.value} --from DIR`"
             )

@@ -1,9 +1,9 @@
 """The read-only guard every warehouse statement passes before it reaches a connection.
 
 An allow-list: the text must parse (sqlglot) as exactly one SELECT or set operation of
-SELECTs, whose every row source is a declared warehouse table, a subquery or a CTE, and which holds no
-INTO, no EXEC, no data-modifying or schema-changing clause anywhere and no call to a
-function that reaches outside the database (xp_cmdshell, OPENROWSET, read_csv …). Text
+SELECTs, whose every row source is a declared warehouse table, a subquery or a CTE, and
+which holds no INTO, no EXEC, no data-modifying or schema-changing clause anywhere and no
+call to a function that reaches outside the database (xp_cmdshell, OPENROWSET, read_csv …). Text
 that does not parse is rejected: what cannot be checked does not run.
 
 `install_guard(engine)` hooks it into the engine's `before_cursor_execute` event, so no
@@ -29,7 +29,7 @@ class ReadOnlyViolation(Exception):
 _ALLOWED_ROOTS = (exp.Select, exp.SetOperation)
 
 # Statement-level and side-effect nodes. `exp.Into` covers SELECT … INTO.
-_FORBIDDEN_NODES: tuple[type[exp.Expression], ...] = (
+_FORBIDDEN_NODES: tuple[type[exp.Expr], ...] = (
     exp.Into,
     exp.DML,
     exp.DDL,
@@ -103,7 +103,7 @@ def _check_table(table: exp.Table, allowed: set[TableName], ctes: set[str]) -> N
         raise ReadOnlyViolation(f"table {shown} is not a declared warehouse table")
 
 
-def _check_node(node: exp.Expression) -> None:
+def _check_node(node: exp.Expr) -> None:
     if isinstance(node, _FORBIDDEN_NODES):
         raise ReadOnlyViolation(f"{node.key.upper()} is not allowed in a read-only query")
     if isinstance(node, exp.Table) and not isinstance(node.this, exp.Identifier):

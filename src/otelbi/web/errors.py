@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -13,11 +14,18 @@ from otelbi.errors import OtelBiError
 
 log = logging.getLogger(__name__)
 
-_HTTP_KINDS = {401: "unauthenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-               413: "too_large"}
+_HTTP_KINDS = {
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+}
 
 
-def error_response(kind: str, detail: str, status: int, headers: dict[str, str] | None = None) -> JSONResponse:
+def error_response(
+    kind: str, detail: str, status: int, headers: Mapping[str, str] | None = None
+) -> JSONResponse:
     """Return the JSON error response every client sees."""
     return JSONResponse({"error": kind, "detail": detail}, status_code=status, headers=headers)
 

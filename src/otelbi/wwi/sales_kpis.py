@@ -6,6 +6,8 @@ orders are distinct [WWI Invoice ID], over [Invoice Date Key].
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 
 from otelbi.domains import Domain
@@ -15,24 +17,21 @@ from otelbi.warehouse.wwi_tables import fact_sale
 
 _invoice_date = fact_sale.c["Invoice Date Key"]
 
-AS_OF = declare(
-    "wwi.sales.as_of", Domain.WWI, sa.select(sa.func.max(_invoice_date).label("as_of"))
-)
+AS_OF = declare("wwi.sales.as_of", Domain.WWI, sa.select(sa.func.max(_invoice_date).label("as_of")))
 
-_current = _invoice_date.between(sa.bindparam("current_start"), sa.bindparam("current_end"))
-_previous = _invoice_date.between(sa.bindparam("previous_start"), sa.bindparam("previous_end"))
-_lines = (
-    sa.select(
-        sa.case((_current, sa.literal_column("'current'")), else_=sa.literal_column("'previous'"))
-        .label("period"),
+
+def _window_lines(period: str) -> sa.Select[Any]:
+    """Sale lines of one window; the windows may overlap (days_back > 365)."""
+    return sa.select(
+        sa.literal_column(f"'{period}'").label("period"),
         fact_sale.c["WWI Invoice ID"].label("invoice_id"),
         fact_sale.c["Total Excluding Tax"].label("revenue"),
         fact_sale.c["Profit"].label("margin"),
         fact_sale.c["Quantity"].label("units"),
-    )
-    .where(sa.or_(_current, _previous))
-    .subquery("lines")
-)
+    ).where(_invoice_date.between(sa.bindparam(f"{period}_start"), sa.bindparam(f"{period}_end")))
+
+
+_lines = sa.union_all(_window_lines("current"), _window_lines("previous")).subquery("lines")
 
 WINDOW_TOTALS = declare(
     "wwi.sales.kpi_window_totals",

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from otelbi.wwi.routes import router
 from otelbi.domain_service.app import create_domain_app
 from otelbi.domains import Domain
 from otelbi.settings import Settings
 from otelbi.telemetry import Telemetry
+from otelbi.wwi.routes import router
 
 
 def create_app(settings: Settings, telemetry: Telemetry) -> FastAPI:

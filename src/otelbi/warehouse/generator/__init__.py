@@ -1,0 +1,1 @@
+"""Deterministic sample data for the warehouses, shaped like the real data sets."""

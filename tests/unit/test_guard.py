@@ -1,0 +1,108 @@
+"""The read-only guard refuses everything but one side-effect-free SELECT."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+import sqlalchemy as sa
+
+from otelbi.warehouse.guard import ReadOnlyViolation, ensure_read_only, install_guard
+
+TABLES = [("dbo", "FactInternetSales"), ("Fact", "Stock Holding"), ("Fact", "Sale")]
+
+ATTACKS = [
+    ("tsql", "SELECT 1; DROP TABLE dbo.FactInternetSales"),
+    ("tsql", "SELECT 1 -- harmless\n; DELETE FROM dbo.FactInternetSales"),
+    ("tsql", "SELECT * INTO dbo.Copy FROM dbo.FactInternetSales"),
+    ("tsql", "EXEC xp_cmdshell 'dir'"),
+    ("tsql", "EXECUTE sp_executesql N'DELETE FROM dbo.FactInternetSales'"),
+    (
+        "tsql",
+        "WITH gone AS (DELETE FROM dbo.FactInternetSales OUTPUT deleted.*) SELECT * FROM gone",
+    ),
+    ("tsql", "WITH x AS (SELECT 1 AS a) UPDATE dbo.FactInternetSales SET SalesAmount = 0"),
+    ("tsql", "INSERT INTO dbo.FactInternetSales SELECT * FROM dbo.FactInternetSales"),
+    ("tsql", "UPDATE dbo.FactInternetSales SET SalesAmount = 0"),
+    (
+        "tsql",
+        "MERGE dbo.FactInternetSales AS t USING dbo.FactInternetSales AS s ON 1 = 1 "
+        "WHEN MATCHED THEN DELETE;",
+    ),
+    ("tsql", "TRUNCATE TABLE dbo.FactInternetSales"),
+    ("tsql", "DROP TABLE dbo.FactInternetSales"),
+    ("tsql", "CREATE TABLE dbo.x (a int)"),
+    ("tsql", "SET NOCOUNT ON; SELECT 1"),
+    ("tsql", "WAITFOR DELAY '00:00:05'"),
+    ("tsql", "SELECT * FROM OPENROWSET('SQLNCLI', 'Server=x;', 'SELECT 1')"),
+    ("tsql", "SELECT xp_cmdshell('dir')"),
+    ("tsql", "SELECT * FROM sys.sql_logins"),
+    ("tsql", "SELECT 1 /* ; */; SHUTDOWN"),
+    ("tsql", "BEGIN TRANSACTION"),
+    ("tsql", "GRANT SELECT ON dbo.FactInternetSales TO public"),
+    ("duckdb", "SELECT * FROM read_csv('/etc/passwd')"),
+    ("duckdb", "SELECT * FROM '/etc/passwd'"),
+    ("duckdb", "COPY (SELECT 1) TO '/tmp/x.csv'"),
+    ("duckdb", "ATTACH '/tmp/other.duckdb' AS other"),
+    ("duckdb", "INSTALL httpfs"),
+    ("duckdb", "PRAGMA database_list"),
+    ("duckdb", "SELECT 1; SELECT 2"),
+    ("duckdb", "this is not sql"),
+    ("duckdb", ""),
+]
+
+ALLOWED = [
+    ("tsql", "SELECT 1"),
+    ("tsql", "SELECT TOP 5 SalesAmount FROM dbo.FactInternetSales WHERE OrderDateKey > @p"),
+    ("tsql", "SELECT 1 /* ; DROP TABLE x */"),
+    (
+        "tsql",
+        "WITH c AS (SELECT SalesAmount FROM dbo.FactInternetSales) SELECT sum(SalesAmount) FROM c",
+    ),
+    ("tsql", "SELECT 1 AS a UNION ALL SELECT 2 UNION SELECT 3"),
+    (
+        "mssql",
+        "SELECT [Quantity] FROM [Fact].[Sale] "
+        "WHERE [Description] LIKE 'a%%' AND [Quantity] > %(q)s",
+    ),
+    ("duckdb", 'SELECT "Quantity On Hand" FROM "Fact"."Stock Holding" WHERE "Stock Item Key" = $1'),
+    ("duckdb", "SELECT count(*) FROM dbo.FactInternetSales GROUP BY ROLLUP(CurrencyKey)"),
+]
+
+
+@pytest.mark.parametrize(("dialect", "sql"), ATTACKS)
+def test_attacks_are_refused(dialect: str, sql: str) -> None:
+    with pytest.raises(ReadOnlyViolation):
+        ensure_read_only(sql, dialect, tables=TABLES)
+
+
+@pytest.mark.parametrize(("dialect", "sql"), ALLOWED)
+def test_plain_selects_pass(dialect: str, sql: str) -> None:
+    ensure_read_only(sql, dialect, tables=TABLES)
+
+
+def test_unknown_dialect_is_refused() -> None:
+    with pytest.raises(ReadOnlyViolation, match="no read-only rules"):
+        ensure_read_only("SELECT 1", "oracle")
+
+
+def test_engine_guard_stops_statements_before_they_reach_the_database(tmp_path: object) -> None:
+    path = f"{tmp_path}/w.duckdb"
+    with duckdb.connect(path) as con:
+        con.execute("CREATE SCHEMA dbo; CREATE TABLE dbo.FactInternetSales (SalesAmount INT)")
+        con.execute("INSERT INTO dbo.FactInternetSales VALUES (5)")
+    metadata = sa.MetaData()
+    sa.Table("FactInternetSales", metadata, sa.Column("SalesAmount", sa.Integer), schema="dbo")
+    engine = sa.create_engine(f"duckdb:///{path}")
+    install_guard(engine, metadata)
+    with engine.connect() as connection:
+        assert (
+            connection.execute(sa.text("SELECT SalesAmount FROM dbo.FactInternetSales")).scalar()
+            == 5
+        )
+        with pytest.raises(ReadOnlyViolation):
+            connection.execute(sa.text("DELETE FROM dbo.FactInternetSales"))
+        with pytest.raises(ReadOnlyViolation):
+            connection.exec_driver_sql("SELECT 1; DROP TABLE dbo.FactInternetSales")
+    engine.dispose()
+    with duckdb.connect(path) as con:
+        assert con.execute("SELECT count(*) FROM dbo.FactInternetSales").fetchone() == (1,)

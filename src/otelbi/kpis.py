@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -65,6 +66,16 @@ class KpiBlock(BaseModel):
             units=int(units),
             gross_margin=round(margin_f, 2),
             gross_margin_pct=round(100 * margin_f / revenue_f, 2) if revenue_f else None,
+        )
+
+    @classmethod
+    def from_totals(cls, row: Any) -> KpiBlock:
+        """Return the block for a warehouse row of revenue, orders, units and gross_margin sums."""
+        return cls.from_sums(
+            revenue=row.revenue or 0,
+            orders=row.orders,
+            units=row.units or 0,
+            gross_margin=row.gross_margin or 0,
         )
 
 

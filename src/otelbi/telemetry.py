@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from typing import Any
@@ -179,9 +180,32 @@ class TraceContextFilter(logging.Filter):
         return True
 
 
+class AtMostOncePerInterval(logging.Filter):
+    """Lets one record through per interval: an absent collector is worth a line, not a flood."""
+
+    def __init__(self, interval_seconds: float) -> None:
+        super().__init__()
+        self._interval = interval_seconds
+        self._next_allowed = 0.0
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Return True for the first record of each interval."""
+        now = time.monotonic()
+        if now < self._next_allowed:
+            return False
+        self._next_allowed = now + self._interval
+        return True
+
+
+EXPORTER_LOGGERS = ("opentelemetry.exporter.otlp.proto.http.trace_exporter",)
+EXPORTER_LOG_INTERVAL_SECONDS = 300.0
+
+
 def configure_logging(level: str) -> None:
     """Log to stderr with the trace and span id in every line (uvicorn's loggers included)."""
     handler = logging.StreamHandler()
     handler.addFilter(TraceContextFilter())
     handler.setFormatter(logging.Formatter(LOG_FORMAT))
     logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
+    for name in EXPORTER_LOGGERS:
+        logging.getLogger(name).addFilter(AtMostOncePerInterval(EXPORTER_LOG_INTERVAL_SECONDS))

@@ -7,6 +7,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
@@ -16,6 +17,7 @@ from otelbi.security.internal_tokens import mint_internal_token
 from otelbi.service_layout import build_app
 from otelbi.settings import RunMode, Settings
 from otelbi.warehouse.engines import duckdb_path
+from tests.conftest import POSTGRES_ADMIN_URL
 
 KPI_FIELDS = {
     "revenue",
@@ -192,3 +194,22 @@ def test_services_refuse_requests_without_an_internal_token(
         )
         accepted = service.get("/api/aw/sales/kpis", headers={"authorization": f"Bearer {valid}"})
         assert accepted.status_code == 200
+
+
+def test_store_outage_gives_503_and_withholds_unaudited_results(
+    client: TestClient, postgres_url: str
+) -> None:
+    assert client.get("/api/aw/sales/kpis").status_code == 200
+    name = postgres_url.rsplit("/", 1)[1]
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+    health = client.get("/api/health")
+    assert health.status_code == 503
+    assert health.json()["checks"]["store"].startswith("error:")
+    kpis = client.get("/api/aw/sales/kpis")
+    assert kpis.status_code == 503
+    assert kpis.json()["error"] == "unavailable"
+    assert "audit log could not be written" in kpis.json()["detail"]
+    assert "revenue" not in kpis.text
+    audit = client.get("/api/audit")
+    assert audit.status_code == 503

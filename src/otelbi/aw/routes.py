@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
 from otelbi.aw.sales_kpis import sales_kpis
 from otelbi.domain_service.dependencies import Audited, StateDep, WarehouseDep
+from otelbi.domain_service.parameters import DaysBack
 from otelbi.errors import NotFound
 from otelbi.kpis import AwSalesKpis
 
 router = APIRouter(prefix="/api/aw", dependencies=[Audited])
-
-DaysBack = Annotated[
-    int | None,
-    Query(ge=1, le=3650, description="Window length in days (default DEFAULT_HISTORY_DAYS)"),
-]
 
 
 @router.get("/sales/kpis", name="aw.sales.kpis")

@@ -90,15 +90,7 @@ def sales_kpis(connection: sa.Connection, *, days_back: int) -> AwSalesKpis | No
         previous_start=date_key(windows.previous_start),
         previous_end=date_key(windows.previous_end),
     )
-    blocks = {
-        (row.period, row.channel): KpiBlock.from_sums(
-            revenue=row.revenue or 0,
-            orders=row.orders,
-            units=row.units or 0,
-            gross_margin=row.gross_margin or 0,
-        )
-        for row in rows
-    }
+    blocks = {(row.period, row.channel): KpiBlock.from_totals(row) for row in rows}
 
     def comparison(channel: str | None) -> KpiComparison:
         return KpiComparison.of(
@@ -106,12 +98,9 @@ def sales_kpis(connection: sa.Connection, *, days_back: int) -> AwSalesKpis | No
             blocks.get(("previous", channel), EMPTY_BLOCK),
         )
 
-    overall = comparison(None)
     return AwSalesKpis(
         as_of=windows.as_of,
         window_days=days_back,
-        total=overall.total,
-        previous=overall.previous,
-        change_pct=overall.change_pct,
+        **dict(comparison(None)),
         channels={channel: comparison(channel) for channel in CHANNELS},
     )

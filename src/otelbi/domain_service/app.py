@@ -17,8 +17,7 @@ from otelbi.domain_service.state import ServiceState
 from otelbi.domains import Domain
 from otelbi.errors import OtelBiError, WarehouseUnavailable
 from otelbi.settings import Settings
-from otelbi.store.engine import create_store_engine
-from otelbi.store.migrate import upgrade_to_head
+from otelbi.store.engine import open_store
 from otelbi.telemetry import Telemetry, instrument_app, instrument_engine
 from otelbi.warehouse.engines import create_warehouse_engine
 from otelbi.web.errors import install_error_handlers
@@ -33,9 +32,7 @@ def create_domain_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        store = create_store_engine(settings)
-        instrument_engine(store, telemetry)
-        upgrade_to_head(store)
+        store = open_store(settings, telemetry)
         warehouse: sa.Engine | None = None
         problem: str | None = None
         try:

@@ -21,14 +21,12 @@ from otelbi.gateway.routes import router
 from otelbi.gateway.state import GatewayState
 from otelbi.security.user_tokens import UserTokenValidator
 from otelbi.settings import Settings
-from otelbi.store.engine import create_store_engine
-from otelbi.store.migrate import upgrade_to_head
+from otelbi.store.engine import open_store
 from otelbi.telemetry import (
     AsIfOverTheNetwork,
     Telemetry,
     instrument_app,
     instrument_client,
-    instrument_engine,
 )
 from otelbi.web.errors import install_error_handlers
 
@@ -46,9 +44,7 @@ def create_gateway_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        store = create_store_engine(settings)
-        instrument_engine(store, telemetry)
-        upgrade_to_head(store)
+        store = open_store(settings, telemetry)
         async with AsyncExitStack() as stack:
             clients: dict[Domain, httpx.AsyncClient] = {}
             for domain in Domain:

@@ -8,6 +8,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from otelbi.settings import Settings
+from otelbi.store.migrate import upgrade_to_head
+from otelbi.telemetry import Telemetry, instrument_engine
 
 SQLITE_FILE = "otelbi.sqlite"
 
@@ -45,3 +47,11 @@ def _tune_sqlite(dbapi_connection: Any, _record: object) -> None:
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def open_store(settings: Settings, telemetry: Telemetry) -> sa.Engine:
+    """Return the traced write-store engine, with the schema migrated to the newest revision."""
+    engine = create_store_engine(settings)
+    instrument_engine(engine, telemetry)
+    upgrade_to_head(engine)
+    return engine

@@ -129,11 +129,11 @@ def _load(con: duckdb.DuckDBPyConnection, table: sa.Table, file: Path, notes: li
         for column in table.columns
     )
     try:
-        con.execute(f"INSERT INTO {target} SELECT {selected} FROM {reader}")  # noqa: S608
+        # DuckDB answers an INSERT with the number of rows it wrote.
+        inserted = con.execute(f"INSERT INTO {target} SELECT {selected} FROM {reader}").fetchall()  # noqa: S608
     except duckdb.Error as error:
         raise ImportFailed(f"{file.name}: cannot load into {table.fullname}: {error}") from None
-    count = con.execute(f"SELECT count(*) FROM {target}").fetchone()  # noqa: S608
-    return int(count[0]) if count else 0
+    return int(inserted[0][0])
 
 
 def _cast(column: sa.Column[object], quoted: str) -> str:

@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
 from otelbi.domain_service.dependencies import Audited, StateDep, WarehouseDep
+from otelbi.domain_service.parameters import DaysBack
 from otelbi.errors import NotFound
 from otelbi.kpis import SalesKpis
 from otelbi.wwi.sales_kpis import sales_kpis
 
 router = APIRouter(prefix="/api/wwi", dependencies=[Audited])
-
-DaysBack = Annotated[
-    int | None,
-    Query(ge=1, le=3650, description="Window length in days (default DEFAULT_HISTORY_DAYS)"),
-]
 
 
 @router.get("/sales/kpis", name="wwi.sales.kpis")

@@ -59,22 +59,8 @@ def sales_kpis(connection: sa.Connection, *, days_back: int) -> SalesKpis | None
         previous_start=windows.previous_start,
         previous_end=windows.previous_end,
     )
-    blocks = {
-        row.period: KpiBlock.from_sums(
-            revenue=row.revenue or 0,
-            orders=row.orders,
-            units=row.units or 0,
-            gross_margin=row.gross_margin or 0,
-        )
-        for row in rows
-    }
+    blocks = {row.period: KpiBlock.from_totals(row) for row in rows}
     comparison = KpiComparison.of(
         blocks.get("current", EMPTY_BLOCK), blocks.get("previous", EMPTY_BLOCK)
     )
-    return SalesKpis(
-        as_of=windows.as_of,
-        window_days=days_back,
-        total=comparison.total,
-        previous=comparison.previous,
-        change_pct=comparison.change_pct,
-    )
+    return SalesKpis(as_of=windows.as_of, window_days=days_back, **dict(comparison))

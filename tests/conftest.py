@@ -33,6 +33,7 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
             monkeypatch.delenv(name)
     monkeypatch.setenv("OTEL_TRACES_EXPORTER", "none")
     monkeypatch.setenv("REQUIRE_FRONTEND_AUTH", "false")
+    monkeypatch.setenv("JOBS_ENABLED", "false")
 
 
 @pytest.fixture

@@ -113,6 +113,15 @@ class AnalyticsSettings(BaseSettings):
     storage_default_limit: int = Field(100, ge=1, le=1000)
 
 
+class JobSettings(BaseSettings):
+    """The scheduled jobs of each service."""
+
+    model_config = _config()
+
+    jobs_enabled: bool = True
+    jobs_startup_delay_seconds: float = Field(20.0, ge=0, le=60)
+
+
 class ReportSettings(BaseSettings):
     """Where full reports are written (an SMB/CSI mount in production)."""
 
@@ -151,6 +160,7 @@ class Settings:
         self.auth = AuthSettings(_env_file=env_file)
         self.oidc = OidcSettings(_env_file=env_file)
         self.analytics = AnalyticsSettings(_env_file=env_file)
+        self.jobs = JobSettings(_env_file=env_file)
         self.reports = ReportSettings(_env_file=env_file)
         self.telemetry = TelemetrySettings(_env_file=env_file)
         self.topology = TopologySettings(_env_file=env_file)

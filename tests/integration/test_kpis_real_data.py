@@ -36,6 +36,7 @@ def kpis_client(real_aw_warehouse: Path) -> Iterator[TestClient]:
         patch.setenv("DATA_DIR", str(real_aw_warehouse))
         patch.setenv("OTEL_TRACES_EXPORTER", "none")
         patch.setenv("REQUIRE_FRONTEND_AUTH", "false")
+        patch.setenv("JOBS_ENABLED", "false")
         with TestClient(build_app(RunMode.ALL_IN_ONE, Settings(env_file=None))) as client:
             yield client
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from otelbi.aw.jobs import JOBS
 from otelbi.aw.routes import router
 from otelbi.domain_service.app import create_domain_app
 from otelbi.domains import Domain
@@ -13,4 +14,4 @@ from otelbi.telemetry import Telemetry
 
 def create_app(settings: Settings, telemetry: Telemetry) -> FastAPI:
     """Return the aw-service application."""
-    return create_domain_app(Domain.AW, router, settings, telemetry)
+    return create_domain_app(Domain.AW, router, JOBS, settings, telemetry)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -13,9 +13,13 @@ from sqlalchemy.exc import DBAPIError
 
 from otelbi import __version__
 from otelbi.domain_service.dependencies import CallerDep, StateDep
+from otelbi.domain_service.job_routes import job_router
 from otelbi.domain_service.state import ServiceState
 from otelbi.domains import Domain
 from otelbi.errors import OtelBiError, WarehouseUnavailable
+from otelbi.jobs.definitions import JobDefinition
+from otelbi.jobs.runner import JobRunner
+from otelbi.jobs.scheduler import JobScheduler
 from otelbi.settings import Settings
 from otelbi.store.engine import open_store
 from otelbi.telemetry import Telemetry, instrument_app, instrument_engine
@@ -26,9 +30,13 @@ log = logging.getLogger(__name__)
 
 
 def create_domain_app(
-    domain: Domain, router: APIRouter, settings: Settings, telemetry: Telemetry
+    domain: Domain,
+    router: APIRouter,
+    jobs: Sequence[JobDefinition],
+    settings: Settings,
+    telemetry: Telemetry,
 ) -> FastAPI:
-    """Return the FastAPI application of `domain`'s service, serving `router`."""
+    """Return the FastAPI application of `domain`'s service, serving `router` and `jobs`."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -41,7 +49,7 @@ def create_domain_app(
         except WarehouseUnavailable as error:
             problem = error.detail
             log.error("%s starts without its warehouse: %s", domain.service_name, problem)
-        app.state.service = ServiceState(
+        state = ServiceState(
             domain=domain,
             settings=settings,
             store=store,
@@ -51,7 +59,24 @@ def create_domain_app(
             warehouse_engine=warehouse,
             warehouse_problem=problem,
         )
+        state.jobs = JobRunner(
+            domain,
+            jobs,
+            settings=settings,
+            store=store,
+            warehouse=state.warehouse,
+            tracer=telemetry.tracer,
+        )
+        app.state.service = state
+        scheduler = JobScheduler(
+            state.jobs, startup_delay_seconds=settings.jobs.jobs_startup_delay_seconds
+        )
+        if settings.jobs.jobs_enabled:
+            scheduler.start()
         yield
+        if settings.jobs.jobs_enabled:
+            scheduler.stop()
+        state.background.shutdown(wait=True, cancel_futures=True)
         if warehouse is not None:
             warehouse.dispose()
         store.dispose()
@@ -78,6 +103,7 @@ def create_domain_app(
         return {"status": "ok" if healthy else "degraded", "checks": checks}
 
     app.include_router(router)
+    app.include_router(job_router(f"/api/{domain.value}"))
     return app
 
 

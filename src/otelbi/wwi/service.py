@@ -8,9 +8,10 @@ from otelbi.domain_service.app import create_domain_app
 from otelbi.domains import Domain
 from otelbi.settings import Settings
 from otelbi.telemetry import Telemetry
+from otelbi.wwi.jobs import JOBS
 from otelbi.wwi.routes import router
 
 
 def create_app(settings: Settings, telemetry: Telemetry) -> FastAPI:
     """Return the wwi-service application."""
-    return create_domain_app(Domain.WWI, router, settings, telemetry)
+    return create_domain_app(Domain.WWI, router, JOBS, settings, telemetry)

@@ -1,15 +1,19 @@
-"""The one command line: `otelbi serve | warehouse | db`.
+"""The one command line: `otelbi serve | warehouse | jobs | db`.
 
 otelbi serve [gateway|aw|wwi]        all three services in one process, or one of them
 otelbi warehouse generate aw|wwi     build the embedded DuckDB warehouse from the generator
 otelbi warehouse import aw|wwi --from DIR [--fill-missing]
 otelbi warehouse sql --dialect mssql|duckdb     every statement the product can send
+otelbi jobs list                     every job, its schedule and its last run
+otelbi jobs run JOB_ID [--scheduled-for ISO]    run a job now, in this process
 otelbi db upgrade                    apply the write-store migrations
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import getpass
 import logging
 import sys
 import time
@@ -68,6 +72,21 @@ def _parser() -> argparse.ArgumentParser:
     sql = warehouse_commands.add_parser("sql", help="print every statement sent to a warehouse")
     sql.add_argument("--dialect", choices=["mssql", "duckdb"], default="mssql")
     sql.set_defaults(handler=_sql)
+
+    jobs = commands.add_parser("jobs", help="the scheduled jobs")
+    jobs_commands = jobs.add_subparsers(required=True, metavar="ACTION")
+    jobs_commands.add_parser("list", help="jobs, schedules, last runs").set_defaults(
+        handler=_jobs_list
+    )
+    run = jobs_commands.add_parser("run", help="run a job now")
+    run.add_argument("job_id")
+    run.add_argument(
+        "--scheduled-for",
+        type=_utc_datetime,
+        default=None,
+        help="claim this scheduled tick (ISO 8601) instead of running an extra one now",
+    )
+    run.set_defaults(handler=_jobs_run)
 
     db = commands.add_parser("db", help="the write store")
     db_commands = db.add_subparsers(required=True, metavar="ACTION")
@@ -147,6 +166,55 @@ def _sql(args: argparse.Namespace) -> int:
         print(f"-- {statement.name} ({statement.domain.display_name})")
         print(compiled_sql(statement, dialect).strip() + ";\n")
     return 0
+
+
+def _utc_datetime(text: str) -> dt.datetime:
+    moment = dt.datetime.fromisoformat(text)
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+
+
+def _jobs_list(args: argparse.Namespace) -> int:
+    from otelbi.jobs import executions  # noqa: PLC0415
+    from otelbi.service_layout import JOBS_BY_DOMAIN  # noqa: PLC0415
+    from otelbi.store.engine import create_store_engine  # noqa: PLC0415
+    from otelbi.store.migrate import upgrade_to_head  # noqa: PLC0415
+
+    store = create_store_engine(Settings())
+    upgrade_to_head(store)
+    for domain, jobs in JOBS_BY_DOMAIN.items():
+        for job in jobs:
+            last = executions.history(
+                store, service=domain.service_name, limit=1, job_id=job.job_id
+            )
+            shown = (
+                f"{last[0]['status']} at {last[0]['started_at']:%Y-%m-%d %H:%M} (#{last[0]['id']})"
+                if last
+                else "never run"
+            )
+            print(f"{job.job_id:<28} {job.cron:<12} UTC  last: {shown}")
+    return 0
+
+
+def _jobs_run(args: argparse.Namespace) -> int:
+    from otelbi.jobs.definitions import JobStatus  # noqa: PLC0415
+    from otelbi.jobs.standalone import standalone_runner  # noqa: PLC0415
+    from otelbi.service_layout import JOBS_BY_DOMAIN  # noqa: PLC0415
+
+    jobs = {job.job_id: domain for domain, defs in JOBS_BY_DOMAIN.items() for job in defs}
+    domain = jobs.get(args.job_id)
+    if domain is None:
+        print(f"otelbi: no job {args.job_id!r} (jobs: {', '.join(sorted(jobs))})", file=sys.stderr)
+        return 2
+    with standalone_runner(domain, JOBS_BY_DOMAIN[domain], Settings()) as runner:
+        job = runner.find(args.job_id)
+        scheduled_for = args.scheduled_for or dt.datetime.now(dt.UTC)
+        execution_id = runner.claim(job, scheduled_for)
+        if execution_id is None:
+            print(f"{args.job_id} at {scheduled_for.isoformat()} was already claimed")
+            return 3
+        status = runner.run(job, execution_id, scheduled_for, actor=getpass.getuser())
+    print(f"{args.job_id} execution {execution_id}: {status.value}")
+    return 0 if status is JobStatus.SUCCEEDED else 1
 
 
 def _db_upgrade(args: argparse.Namespace) -> int:

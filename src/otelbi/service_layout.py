@@ -5,12 +5,18 @@ from __future__ import annotations
 from fastapi import FastAPI
 from opentelemetry.sdk.trace import SpanProcessor
 
+from otelbi.aw.jobs import JOBS as AW_JOBS
 from otelbi.aw.service import create_app as create_aw_app
 from otelbi.domains import GATEWAY_SERVICE_NAME, Domain
 from otelbi.gateway.app import create_gateway_app
+from otelbi.jobs.definitions import JobDefinition
 from otelbi.settings import RunMode, Settings
 from otelbi.telemetry import Telemetry, start_telemetry
+from otelbi.wwi.jobs import JOBS as WWI_JOBS
 from otelbi.wwi.service import create_app as create_wwi_app
+
+JOBS_BY_DOMAIN: dict[Domain, tuple[JobDefinition, ...]] = {Domain.AW: AW_JOBS, Domain.WWI: WWI_JOBS}
+"""The scheduled jobs each domain service runs."""
 
 
 def build_app(

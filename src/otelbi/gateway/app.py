@@ -17,7 +17,7 @@ from fastapi import FastAPI
 
 from otelbi import __version__
 from otelbi.domains import Domain
-from otelbi.gateway.routes import router
+from otelbi.gateway import audit_routes, jobs_routes, routes
 from otelbi.gateway.state import GatewayState
 from otelbi.security.user_tokens import UserTokenValidator
 from otelbi.settings import Settings
@@ -77,7 +77,9 @@ def create_gateway_app(
     app = FastAPI(title="OTel BI api-gateway", version=__version__, lifespan=lifespan)
     install_error_handlers(app)
     instrument_app(app, telemetry)
-    app.include_router(router)
+    app.include_router(routes.router)
+    app.include_router(audit_routes.router)
+    app.include_router(jobs_routes.router)
     return app
 
 

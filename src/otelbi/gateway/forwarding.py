@@ -42,9 +42,9 @@ def internal_authorization(state: GatewayState, domain: Domain, subject: str) ->
 
 
 async def forward(
-    request: Request, state: GatewayState, domain: Domain, user: User
+    request: Request, state: GatewayState, domain: Domain, user: User, *, path: str | None = None
 ) -> StreamingResponse:
-    """Return the service's response to the same method, path, query and body."""
+    """Return the service's response to the same method, query and body (at `path`, if given)."""
     client = state.services[domain]
     headers = {
         name: request.headers[name] for name in FORWARDED_REQUEST_HEADERS if name in request.headers
@@ -52,7 +52,7 @@ async def forward(
     headers["authorization"] = internal_authorization(state, domain, user.subject)
     outbound = client.build_request(
         request.method,
-        request.url.path,
+        path or request.url.path,
         params=request.url.query,
         headers=headers,
         content=await request.body(),

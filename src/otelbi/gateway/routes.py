@@ -1,12 +1,12 @@
-"""The gateway's own endpoints: config, health, audit, and the forwarding routes."""
+"""The gateway's own endpoints: config and health, and the forwarding routes."""
 
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated, Any, Literal
+from typing import Any
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel
 from sqlalchemy.exc import DBAPIError
@@ -16,7 +16,6 @@ from otelbi.domains import Domain
 from otelbi.gateway.auth import CurrentUser, GatewayDep
 from otelbi.gateway.forwarding import forward, internal_authorization
 from otelbi.gateway.state import GatewayState
-from otelbi.store import audit
 
 router = APIRouter(prefix="/api")
 
@@ -81,19 +80,6 @@ async def _service_check(state: GatewayState, domain: Domain) -> str:
     if response.status_code != 200:
         return f"{domain.service_name} answered {response.status_code}"
     return str(body.get("checks", {}).get("warehouse", "unknown"))
-
-
-@router.get("/audit", name="gateway.audit")
-def get_audit(
-    state: GatewayDep,
-    _user: CurrentUser,
-    domain: Literal["aw", "wwi", "gateway"] | None = None,
-    limit: Annotated[int | None, Query(ge=1, le=1000)] = None,
-) -> list[dict[str, Any]]:
-    """Return audit rows newest first (default STORAGE_DEFAULT_LIMIT of them)."""
-    return audit.recent(
-        state.store, domain=domain, limit=limit or state.settings.analytics.storage_default_limit
-    )
 
 
 @router.api_route(

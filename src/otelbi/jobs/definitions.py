@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -14,6 +15,9 @@ from opentelemetry import trace
 
 from otelbi.domains import Domain
 from otelbi.settings import Settings
+
+
+_CRON_WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
 
 
 class JobStatus(StrEnum):
@@ -57,16 +61,28 @@ class JobDefinition:
     body: Callable[[JobContext], JobOutcome]
 
     def trigger(self) -> CronTrigger:
-        """Return the job's schedule as an APScheduler trigger (UTC)."""
-        return CronTrigger.from_crontab(self.cron, timezone=dt.UTC)
+        """Return the job's schedule as an APScheduler trigger (UTC), read as standard cron."""
+        minute, hour, day, month, day_of_week = self.cron.split()
+        # APScheduler 3 counts weekdays from Monday = 0; crontab from Sunday = 0 (and 7).
+        day_of_week = re.sub(r"\d", lambda m: _CRON_WEEKDAYS[int(m.group()) % 7], day_of_week)
+        return CronTrigger(
+            minute=minute,
+            hour=hour,
+            day=day,
+            month=month,
+            day_of_week=day_of_week,
+            timezone=dt.UTC,
+        )
 
     def latest_tick(self, now: dt.datetime) -> dt.datetime:
         """Return the most recent scheduled time at or before `now`."""
         trigger = self.trigger()
-        tick = trigger.get_next_fire_time(None, now - dt.timedelta(days=1))
-        latest = tick
-        while tick is not None and tick <= now:
-            latest = tick
-            tick = trigger.get_next_fire_time(tick, tick + dt.timedelta(seconds=1))
-        assert isinstance(latest, dt.datetime), f"{self.cron!r} fires at least daily"
-        return latest
+        for lookback_days in (1, 8, 32, 367):
+            tick = trigger.get_next_fire_time(None, now - dt.timedelta(days=lookback_days))
+            latest = None
+            while tick is not None and tick <= now:
+                latest = tick
+                tick = trigger.get_next_fire_time(tick, tick + dt.timedelta(seconds=1))
+            if isinstance(latest, dt.datetime):
+                return latest
+        raise ValueError(f"{self.job_id}: {self.cron!r} does not fire within a year")

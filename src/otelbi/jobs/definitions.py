@@ -16,7 +16,6 @@ from opentelemetry import trace
 from otelbi.domains import Domain
 from otelbi.settings import Settings
 
-
 _CRON_WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
 
 

@@ -111,6 +111,7 @@ class AnalyticsSettings(BaseSettings):
     forecast_horizon_days: int = Field(30, ge=1, le=365)
     ranking_default_top_n: int = Field(10, ge=1, le=1000)
     storage_default_limit: int = Field(100, ge=1, le=1000)
+    data_quality_freshness_days: int = Field(2, ge=0, le=36500)
 
 
 class JobSettings(BaseSettings):

@@ -20,7 +20,8 @@ from otelbi.security.internal_tokens import mint_internal_token
 SECRET = "split-mode-test-secret-of-forty-bytes-ok!"
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """Return a TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
@@ -41,7 +42,7 @@ def _wait_until_up(url: str, process: subprocess.Popen[str]) -> None:
 
 @pytest.fixture
 def urls(postgres_url: str, generated_warehouses: Path, tmp_path: Path) -> Iterator[dict[str, str]]:
-    ports = {"aw": _free_port(), "wwi": _free_port(), "gateway": _free_port()}
+    ports = {"aw": free_port(), "wwi": free_port(), "gateway": free_port()}
     env = {
         **os.environ,
         "POSTGRES_URL": postgres_url,

@@ -1,7 +1,62 @@
-"""The scheduled jobs of aw-service."""
+"""The scheduled jobs of aw-service (schedules in docs/jobs.md)."""
 
 from __future__ import annotations
 
-from otelbi.jobs.definitions import JobDefinition
+from otelbi.aw.product_demand import product_demand
+from otelbi.aw.quality_checks import run_aw_quality_checks
+from otelbi.aw.rep_scores import rep_scores
+from otelbi.aw.snapshots import save_product_demand, save_rep_scores
+from otelbi.domains import Domain
+from otelbi.errors import NotFound
+from otelbi.jobs.definitions import JobContext, JobDefinition, JobOutcome
+from otelbi.quality.job_outcome import data_quality_outcome
 
-JOBS: tuple[JobDefinition, ...] = ()
+ALL_RANKED = 1000
+"""A snapshot keeps every rep and product, not only the top N a view shows."""
+
+
+def store_scores(context: JobContext) -> JobOutcome:
+    """Store today's rep-score and product-demand snapshots."""
+    with context.warehouse().connect() as connection:
+        reps = rep_scores(connection, top_n=ALL_RANKED, days_back=None)
+        products = product_demand(connection, top_n=ALL_RANKED, days_back=None)
+    if reps is None or products is None:
+        raise NotFound("the AdventureWorks warehouse holds no sales to score")
+    rows = save_rep_scores(context.store, context.execution_id, reps)
+    rows += save_product_demand(context.store, context.execution_id, products)
+    return JobOutcome(
+        rows_written=rows,
+        details={
+            "as_of": reps.as_of.isoformat(),
+            "reps": len(reps.reps),
+            "products": len(products.products),
+        },
+    )
+
+
+def check_data_quality(context: JobContext) -> JobOutcome:
+    """Run the AdventureWorks data-quality checks."""
+    with context.warehouse().connect() as connection:
+        report = run_aw_quality_checks(
+            connection,
+            freshness_max_days=context.settings.analytics.data_quality_freshness_days,
+        )
+    return data_quality_outcome(report)
+
+
+JOBS: tuple[JobDefinition, ...] = (
+    JobDefinition(
+        "aw.daily.scores",
+        Domain.AW,
+        "30 2 * * *",
+        "sales-rep scores and product demand snapshots",
+        store_scores,
+    ),
+    JobDefinition(
+        "aw.daily.data_quality",
+        Domain.AW,
+        "0 3 * * *",
+        "AdventureWorks data-quality checks",
+        check_data_quality,
+    ),
+)

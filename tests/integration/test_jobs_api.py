@@ -1,0 +1,88 @@
+"""Jobs through the public API: run now, history with filters, results in the store."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from otelbi.service_layout import build_app
+from otelbi.settings import RunMode, Settings
+
+
+@pytest.fixture
+def client(
+    monkeypatch: pytest.MonkeyPatch, postgres_url: str, generated_warehouses: Path
+) -> Iterator[TestClient]:
+    monkeypatch.setenv("POSTGRES_URL", postgres_url)
+    monkeypatch.setenv("DATA_DIR", str(generated_warehouses))
+    with TestClient(build_app(RunMode.ALL_IN_ONE, Settings(env_file=None))) as test_client:
+        yield test_client
+
+
+def _run_to_end(client: TestClient, domain: str, job_id: str) -> dict[str, Any]:
+    started = client.post(f"/api/jobs/{domain}/{job_id}/run")
+    assert started.status_code == 202, started.text
+    body = started.json()
+    assert body["job_id"] == job_id
+    assert body["status"] == "running"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        rows = client.get(f"/api/jobs/{domain}", params={"job_id": job_id}).json()
+        row = next(r for r in rows if r["id"] == body["execution_id"])
+        if row["status"] != "running":
+            return row
+        time.sleep(0.2)
+    raise AssertionError(f"{job_id} still running after 120 s")
+
+
+def test_scores_job_stores_snapshots_and_is_audited(client: TestClient) -> None:
+    execution = _run_to_end(client, "aw", "aw.daily.scores")
+    assert execution["status"] == "succeeded", execution
+    assert execution["service"] == "aw-service"
+    assert execution["rows_written"] > 17
+    assert len(execution["trace_id"]) == 32
+    assert execution["details"]["reps"] == 17
+    records = client.get("/api/aw/records/rep-scores", params={"limit": 5}).json()
+    assert len(records["items"]) == 5
+    assert {item["execution_id"] for item in records["items"]} == {execution["id"]}
+    audit = client.get("/api/audit", params={"domain": "aw"}).json()
+    job_rows = [row for row in audit if row["action"] == "job.run"]
+    assert job_rows[0]["resource"] == "aw.daily.scores"
+    assert job_rows[0]["actor"] == "anonymous"
+    assert job_rows[0]["trace_id"] == execution["trace_id"]
+
+
+def test_data_quality_job_records_every_check(client: TestClient) -> None:
+    execution = _run_to_end(client, "aw", "aw.daily.data_quality")
+    assert execution["status"] == "succeeded", execution["details"]
+    checks = execution["details"]["checks"]
+    assert len(checks) > 30
+    assert {"name", "severity", "passed", "observed", "threshold"} <= set(checks[0])
+    assert execution["details"]["errors_failed"] == 0
+
+
+def test_history_filters_and_validation(client: TestClient) -> None:
+    _run_to_end(client, "aw", "aw.daily.data_quality")
+    _run_to_end(client, "aw", "aw.daily.scores")
+    history = client.get("/api/jobs/aw").json()
+    assert [row["job_id"] for row in history] == ["aw.daily.scores", "aw.daily.data_quality"]
+    assert len(client.get("/api/jobs/aw", params={"limit": 1}).json()) == 1
+    assert client.get("/api/jobs/aw", params={"status": "failed"}).json() == []
+    assert client.get("/api/jobs/wwi").json() == []
+    for bad in ({"status": "exploded"}, {"limit": 0}, {"limit": 1001}):
+        response = client.get("/api/jobs/aw", params=bad)
+        assert response.status_code == 422
+        assert response.json()["error"] == "invalid_input"
+    assert client.get("/api/jobs/xyz").status_code == 422
+
+
+def test_unknown_job_is_a_404_naming_the_jobs(client: TestClient) -> None:
+    response = client.post("/api/jobs/aw/aw.daily.nothing/run")
+    assert response.status_code == 404
+    assert response.json()["error"] == "not_found"
+    assert "aw.daily.scores" in response.json()["detail"]

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from otelbi.service_layout import build_app
 from otelbi.settings import RunMode, Settings
+from tests.integration.job_runs import run_job_to_end
 
 
 @pytest.fixture
@@ -24,24 +23,8 @@ def client(
         yield test_client
 
 
-def _run_to_end(client: TestClient, domain: str, job_id: str) -> dict[str, Any]:
-    started = client.post(f"/api/jobs/{domain}/{job_id}/run")
-    assert started.status_code == 202, started.text
-    body = started.json()
-    assert body["job_id"] == job_id
-    assert body["status"] == "running"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        rows = client.get(f"/api/jobs/{domain}", params={"job_id": job_id}).json()
-        row = next(r for r in rows if r["id"] == body["execution_id"])
-        if row["status"] != "running":
-            return row
-        time.sleep(0.2)
-    raise AssertionError(f"{job_id} still running after 120 s")
-
-
 def test_scores_job_stores_snapshots_and_is_audited(client: TestClient) -> None:
-    execution = _run_to_end(client, "aw", "aw.daily.scores")
+    execution = run_job_to_end(client, "aw", "aw.daily.scores")
     assert execution["status"] == "succeeded", execution
     assert execution["service"] == "aw-service"
     assert execution["rows_written"] > 17
@@ -58,7 +41,7 @@ def test_scores_job_stores_snapshots_and_is_audited(client: TestClient) -> None:
 
 
 def test_data_quality_job_records_every_check(client: TestClient) -> None:
-    execution = _run_to_end(client, "aw", "aw.daily.data_quality")
+    execution = run_job_to_end(client, "aw", "aw.daily.data_quality")
     assert execution["status"] == "succeeded", execution["details"]
     checks = execution["details"]["checks"]
     assert len(checks) > 30
@@ -67,8 +50,8 @@ def test_data_quality_job_records_every_check(client: TestClient) -> None:
 
 
 def test_history_filters_and_validation(client: TestClient) -> None:
-    _run_to_end(client, "aw", "aw.daily.data_quality")
-    _run_to_end(client, "aw", "aw.daily.scores")
+    run_job_to_end(client, "aw", "aw.daily.data_quality")
+    run_job_to_end(client, "aw", "aw.daily.scores")
     history = client.get("/api/jobs/aw").json()
     assert [row["job_id"] for row in history] == ["aw.daily.scores", "aw.daily.data_quality"]
     assert len(client.get("/api/jobs/aw", params={"limit": 1}).json()) == 1

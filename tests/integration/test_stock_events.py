@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -13,10 +14,10 @@ from otelbi.settings import Settings
 from otelbi.store.engine import create_store_engine
 from otelbi.store.migrate import upgrade_to_head
 from otelbi.store.tables import wwi_business_events
+from otelbi.wwi.reorder import StockPosition
 from otelbi.wwi.stock_events import (
     OVERSTOCK_FACTOR,
     EventType,
-    StockPosition,
     breaches,
     detect_events,
     recent_events,
@@ -38,8 +39,19 @@ def store(
     engine.dispose()
 
 
-def _position(on_hand: float, item: int = 7) -> StockPosition:
-    return StockPosition(item, f"item {item}", on_hand, reorder_level=20, target_level=40)
+def _position(on_hand: int, item: int = 7) -> StockPosition:
+    return StockPosition(
+        wwi_stock_item_id=item,
+        stock_item=f"item {item}",
+        on_hand=on_hand,
+        reorder_level=20,
+        target_level=40,
+        lead_time_days=14,
+        quantity_per_outer=12,
+        last_cost_price=Decimal("2.50"),
+        issued_qty=0,
+        open_po_qty=0,
+    )
 
 
 @pytest.mark.parametrize(
@@ -52,7 +64,7 @@ def _position(on_hand: float, item: int = 7) -> StockPosition:
         (40 * OVERSTOCK_FACTOR + 1, {EventType.OVERSTOCK}),
     ],
 )
-def test_thresholds(on_hand: float, expected: set[EventType]) -> None:
+def test_thresholds(on_hand: int, expected: set[EventType]) -> None:
     assert set(breaches(_position(on_hand))) == expected
 
 

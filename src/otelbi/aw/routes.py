@@ -20,7 +20,7 @@ from otelbi.aw.snapshots import (
     rep_score_records,
 )
 from otelbi.domain_service.dependencies import Audited, StateDep, WarehouseDep
-from otelbi.domain_service.parameters import DaysBack
+from otelbi.domain_service.parameters import DaysBack, StorageLimit, StorageOffset, TopN
 from otelbi.errors import NotFound
 from otelbi.kpis import AwSalesKpis
 
@@ -31,18 +31,10 @@ NO_SALES = "the warehouse holds no sales yet"
 HistoryGrain = Annotated[
     Grain, Query(description="Bucket length: day, week (from Monday) or month (from the 1st)")
 ]
-TopN = Annotated[
-    int | None,
-    Query(ge=1, le=1000, description="How many ranked rows (default RANKING_DEFAULT_TOP_N)"),
-]
 RankingDays = Annotated[
     int | None,
     Query(ge=1, le=3650, description="Only the last N days up to as_of (all history when absent)"),
 ]
-Limit = Annotated[
-    int | None, Query(ge=1, le=1000, description="Rows per page (default STORAGE_DEFAULT_LIMIT)")
-]
-Offset = Annotated[int, Query(ge=0, le=1_000_000_000, description="Rows to skip")]
 
 
 @router.get("/sales/kpis", name="aw.sales.kpis")
@@ -108,7 +100,7 @@ def get_product_demand(
 
 @router.get("/records/rep-scores", name="aw.records.rep_scores")
 def get_rep_score_records(
-    state: StateDep, limit: Limit = None, offset: Offset = 0
+    state: StateDep, limit: StorageLimit = None, offset: StorageOffset = 0
 ) -> RecordPage[StoredRepScore]:
     """Return stored rep-score snapshots, newest first."""
     return rep_score_records(
@@ -118,7 +110,7 @@ def get_rep_score_records(
 
 @router.get("/records/product-demand", name="aw.records.product_demand")
 def get_product_demand_records(
-    state: StateDep, limit: Limit = None, offset: Offset = 0
+    state: StateDep, limit: StorageLimit = None, offset: StorageOffset = 0
 ) -> RecordPage[StoredProductDemand]:
     """Return stored product-demand snapshots, newest first."""
     return product_demand_records(
@@ -128,7 +120,7 @@ def get_product_demand_records(
 
 @router.get("/records/forecasts", name="aw.records.forecasts")
 def get_forecast_records(
-    state: StateDep, limit: Limit = None, offset: Offset = 0
+    state: StateDep, limit: StorageLimit = None, offset: StorageOffset = 0
 ) -> RecordPage[StoredForecast]:
     """Return stored revenue-forecast snapshots, newest first."""
     return forecast_records(

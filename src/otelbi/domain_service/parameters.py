@@ -10,3 +10,11 @@ DaysBack = Annotated[
     int | None,
     Query(ge=1, le=3650, description="Window length in days (default DEFAULT_HISTORY_DAYS)"),
 ]
+TopN = Annotated[
+    int | None,
+    Query(ge=1, le=1000, description="How many ranked rows (default RANKING_DEFAULT_TOP_N)"),
+]
+StorageLimit = Annotated[
+    int | None, Query(ge=1, le=1000, description="Rows per page (default STORAGE_DEFAULT_LIMIT)")
+]
+StorageOffset = Annotated[int, Query(ge=0, le=1_000_000_000, description="Rows to skip")]

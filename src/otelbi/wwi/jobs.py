@@ -1,7 +1,112 @@
-"""The scheduled jobs of wwi-service."""
+"""The scheduled jobs of wwi-service (schedules in docs/jobs.md)."""
 
 from __future__ import annotations
 
-from otelbi.jobs.definitions import JobDefinition
+import datetime as dt
 
-JOBS: tuple[JobDefinition, ...] = ()
+from otelbi.domains import Domain
+from otelbi.errors import NotFound
+from otelbi.jobs.definitions import JobContext, JobDefinition, JobOutcome
+from otelbi.quality.job_outcome import data_quality_outcome
+from otelbi.wwi.quality_checks import run_wwi_quality_checks
+from otelbi.wwi.reorder_snapshots import save_recommendations
+from otelbi.wwi.stock_events import detect_events
+from otelbi.wwi.stock_levels import reorder_recommendations, stock_levels
+from otelbi.wwi.supplier_scores import supplier_scores
+from otelbi.wwi.supplier_snapshots import save_supplier_scores
+
+NO_MOVEMENTS = "the WideWorldImporters warehouse holds no stock movements"
+
+
+def store_reorder_recommendations(context: JobContext) -> JobOutcome:
+    """Store this hour's reorder recommendations for every held item."""
+    with context.warehouse().connect() as connection:
+        recommendations = reorder_recommendations(connection)
+    if recommendations is None:
+        raise NotFound(NO_MOVEMENTS)
+    rows = save_recommendations(context.store, context.execution_id, recommendations)
+    by_urgency: dict[str, int] = {}
+    for item in recommendations.items:
+        by_urgency[item.urgency.value] = by_urgency.get(item.urgency.value, 0) + 1
+    return JobOutcome(
+        rows_written=rows,
+        details={"as_of": recommendations.as_of.isoformat(), "by_urgency": by_urgency},
+    )
+
+
+def detect_stock_events(context: JobContext) -> JobOutcome:
+    """Open events for items past a stock threshold and resolve those back within it."""
+    with context.warehouse().connect() as connection:
+        levels = stock_levels(connection)
+    if levels is None:
+        raise NotFound(NO_MOVEMENTS)
+    changes = detect_events(
+        context.store,
+        levels.positions,
+        now=dt.datetime.now(dt.UTC),
+        execution_id=context.execution_id,
+    )
+    return JobOutcome(
+        rows_written=changes.rows_written,
+        details={
+            "as_of": levels.as_of.isoformat(),
+            "items": len(levels.positions),
+            "opened": changes.opened,
+            "resolved": changes.resolved,
+        },
+    )
+
+
+def store_supplier_scores(context: JobContext) -> JobOutcome:
+    """Store today's supplier scores."""
+    with context.warehouse().connect() as connection:
+        scores = supplier_scores(connection)
+    if scores is None:
+        raise NotFound("the WideWorldImporters warehouse holds no purchases")
+    rows = save_supplier_scores(context.store, context.execution_id, scores)
+    return JobOutcome(
+        rows_written=rows,
+        details={"as_of": scores.as_of.isoformat(), "suppliers": len(scores.suppliers)},
+    )
+
+
+def check_data_quality(context: JobContext) -> JobOutcome:
+    """Run the WideWorldImporters data-quality checks."""
+    with context.warehouse().connect() as connection:
+        report = run_wwi_quality_checks(
+            connection,
+            freshness_max_days=context.settings.analytics.data_quality_freshness_days,
+        )
+    return data_quality_outcome(report)
+
+
+JOBS: tuple[JobDefinition, ...] = (
+    JobDefinition(
+        "wwi.hourly.reorder",
+        Domain.WWI,
+        "0 * * * *",
+        "reorder recommendations snapshot",
+        store_reorder_recommendations,
+    ),
+    JobDefinition(
+        "wwi.hourly.events",
+        Domain.WWI,
+        "30 * * * *",
+        "stock-level business events",
+        detect_stock_events,
+    ),
+    JobDefinition(
+        "wwi.daily.supplier_scores",
+        Domain.WWI,
+        "30 3 * * *",
+        "supplier scores snapshot",
+        store_supplier_scores,
+    ),
+    JobDefinition(
+        "wwi.daily.data_quality",
+        Domain.WWI,
+        "0 4 * * *",
+        "WideWorldImporters data-quality checks",
+        check_data_quality,
+    ),
+)

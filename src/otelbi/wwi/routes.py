@@ -2,13 +2,32 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
 
-from otelbi.domain_service.dependencies import Audited, StateDep, WarehouseDep
-from otelbi.domain_service.parameters import DaysBack
+from fastapi import APIRouter, Header, Query, Response
+
+from otelbi.domain_service.dependencies import Audited, CallerDep, StateDep, WarehouseDep
+from otelbi.domain_service.parameters import DaysBack, StorageLimit, StorageOffset, TopN
 from otelbi.errors import NotFound
 from otelbi.kpis import SalesKpis
+from otelbi.wwi.reorder import ReorderRecommendations, Urgency
+from otelbi.wwi.reorder_snapshots import (
+    ReorderRecommendationRecords,
+    reorder_recommendation_records,
+)
 from otelbi.wwi.sales_kpis import sales_kpis
+from otelbi.wwi.scenarios import (
+    Scenario,
+    ScenarioPage,
+    ScenarioRequest,
+    create_scenario,
+    get_scenario,
+    list_scenarios,
+)
+from otelbi.wwi.stock_events import BusinessEvent, EventType, recent_events
+from otelbi.wwi.stock_levels import reorder_recommendations
+from otelbi.wwi.supplier_scores import SupplierScores, supplier_scores
+from otelbi.wwi.supplier_snapshots import SupplierScoreRecords, supplier_score_records
 
 router = APIRouter(prefix="/api/wwi", dependencies=[Audited])
 
@@ -24,3 +43,111 @@ def get_sales_kpis(
     if kpis is None:
         raise NotFound("the warehouse holds no sales yet")
     return kpis
+
+
+@router.get("/suppliers/scores", name="wwi.suppliers.scores")
+def get_supplier_scores(
+    state: StateDep,
+    warehouse: WarehouseDep,
+    top_n: TopN = None,
+) -> SupplierScores:
+    """Return the best-scoring suppliers (fill rate, on-time delivery, delay), ranked."""
+    scores = supplier_scores(
+        warehouse, top_n=top_n or state.settings.analytics.ranking_default_top_n
+    )
+    if scores is None:
+        raise NotFound("the warehouse holds no purchases yet")
+    return scores
+
+
+@router.get("/records/supplier-scores", name="wwi.records.supplier_scores")
+def get_supplier_score_records(
+    state: StateDep,
+    limit: StorageLimit = None,
+    offset: StorageOffset = 0,
+) -> SupplierScoreRecords:
+    """Return stored supplier-score snapshots, newest first."""
+    return supplier_score_records(
+        state.store,
+        limit=limit or state.settings.analytics.storage_default_limit,
+        offset=offset,
+    )
+
+
+@router.get("/stock/recommendations", name="wwi.stock.recommendations")
+def get_reorder_recommendations(
+    warehouse: WarehouseDep,
+    urgency: Annotated[Urgency | None, Query(description="Only items of this urgency")] = None,
+) -> ReorderRecommendations:
+    """Return every held item's reorder recommendation, by urgency then days of cover."""
+    recommendations = reorder_recommendations(warehouse)
+    if recommendations is None:
+        raise NotFound("the warehouse holds no stock movements yet")
+    if urgency is not None:
+        recommendations.items = [i for i in recommendations.items if i.urgency is urgency]
+    return recommendations
+
+
+@router.get("/scenarios", name="wwi.scenarios.list")
+def get_scenarios(
+    state: StateDep, limit: StorageLimit = None, offset: StorageOffset = 0
+) -> ScenarioPage:
+    """Return stored what-if scenarios of every user, newest first, without their items."""
+    return list_scenarios(
+        state.store, limit=limit or state.settings.analytics.storage_default_limit, offset=offset
+    )
+
+
+@router.post("/scenarios", name="wwi.scenarios.create", status_code=201)
+def post_scenario(
+    body: ScenarioRequest,
+    response: Response,
+    state: StateDep,
+    warehouse: WarehouseDep,
+    caller: CallerDep,
+    idempotency_key: Annotated[str | None, Header(min_length=1, max_length=200)] = None,
+) -> Scenario:
+    """Return the recommendations under the scenario against the baseline, stored (201).
+
+    A repeated Idempotency-Key with the same body returns the first result (200).
+    """
+    scenario, created = create_scenario(
+        state.store, warehouse, body, created_by=caller.subject, idempotency_key=idempotency_key
+    )
+    if not created:
+        response.status_code = 200
+    return scenario
+
+
+@router.get("/scenarios/{scenario_id}", name="wwi.scenarios.get")
+def get_stored_scenario(state: StateDep, scenario_id: int) -> Scenario:
+    """Return one stored scenario with every item's recommendation."""
+    return get_scenario(state.store, scenario_id)
+
+
+@router.get("/records/reorder-recommendations", name="wwi.records.reorder_recommendations")
+def get_reorder_recommendation_records(
+    state: StateDep, limit: StorageLimit = None, offset: StorageOffset = 0
+) -> ReorderRecommendationRecords:
+    """Return stored reorder-recommendation snapshots, newest first."""
+    return reorder_recommendation_records(
+        state.store, limit=limit or state.settings.analytics.storage_default_limit, offset=offset
+    )
+
+
+@router.get("/events", name="wwi.events")
+def get_events(
+    state: StateDep,
+    limit: StorageLimit = None,
+    event_type: Annotated[EventType | None, Query(description="Only events of this type")] = None,
+    open_only: Annotated[bool, Query(alias="open", description="Only unresolved events")] = False,
+) -> list[BusinessEvent]:
+    """Return stock-level business events, newest first."""
+    return list(
+        recent_events(
+            state.store,
+            limit=limit or state.settings.analytics.storage_default_limit,
+            open_only=open_only,
+            event_type=event_type,
+        )
+    )

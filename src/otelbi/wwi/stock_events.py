@@ -25,6 +25,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from otelbi.errors import StoreUnavailable
 from otelbi.store.tables import wwi_business_events
+from otelbi.wwi.reorder import StockPosition
 
 OVERSTOCK_FACTOR = 10
 
@@ -36,17 +37,6 @@ class EventType(StrEnum):
     STOCKOUT = "stockout"
     OVERSTOCK = "overstock"
     RECOVERED = "recovered"
-
-
-@dataclass(frozen=True)
-class StockPosition:
-    """An item's current stock and its thresholds."""
-
-    wwi_stock_item_id: int
-    stock_item: str
-    on_hand: float
-    reorder_level: float
-    target_level: float
 
 
 def breaches(position: StockPosition) -> dict[EventType, float]:

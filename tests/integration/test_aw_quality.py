@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from otelbi.aw.quality_checks import AW_CHECKS, FRESHNESS_CHECKS, run_aw_quality_checks
+from otelbi.aw.quality_checks import AW_QUALITY
 from otelbi.domains import Domain
 from otelbi.quality.checks import Severity
 from otelbi.quality.runner import QualityReport
@@ -57,7 +57,7 @@ def check_warehouse(data_dir: Path, *, today: dt.date, max_days: int = 2) -> Qua
     )
     try:
         with engine.connect() as connection:
-            return run_aw_quality_checks(connection, freshness_max_days=max_days, today=today)
+            return AW_QUALITY.run(connection, freshness_max_days=max_days, today=today)
     finally:
         engine.dispose()
 
@@ -69,7 +69,7 @@ def test_every_error_check_passes_on_the_real_data_and_freshness_warns(
 
     report = check_warehouse(real_aw_warehouse, today=today)
 
-    assert [r.name for r in report.results] == [c.name for c in AW_CHECKS]
+    assert [r.name for r in report.results] == [c.name for c in AW_QUALITY.checks]
     assert len(report.results) == 41
     assert report.failed_errors == ()
     assert all(r.error is None for r in report.results)
@@ -94,7 +94,7 @@ def test_freshness_measures_days_to_the_given_date_against_the_given_threshold(
         "aw.fact_internet_sales.freshness": (2, True, 2),
         "aw.fact_reseller_sales.freshness": (62, False, 2),
     }
-    assert all(check.severity is Severity.WARNING for check in FRESHNESS_CHECKS)
+    assert all(check.severity is Severity.WARNING for check in AW_QUALITY.freshness)
     assert report.failed_errors == ()
 
 

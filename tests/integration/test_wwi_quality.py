@@ -19,7 +19,7 @@ from otelbi.settings import WarehouseSettings
 from otelbi.warehouse.catalog import all_statements
 from otelbi.warehouse.engines import create_warehouse_engine, duckdb_path
 from otelbi.warehouse.importer import import_warehouse
-from otelbi.wwi.quality_checks import FRESHNESS_CHECKS, WWI_CHECKS, run_wwi_quality_checks
+from otelbi.wwi.quality_checks import WWI_QUALITY
 from tests.conftest import WWI_EXTRACT
 
 LAST_DATE = dt.date(2016, 5, 31)
@@ -126,17 +126,17 @@ def check_warehouse(data_dir: Path, *, today: dt.date, max_days: int = 2) -> Qua
     )
     try:
         with engine.connect() as connection:
-            return run_wwi_quality_checks(connection, freshness_max_days=max_days, today=today)
+            return WWI_QUALITY.run(connection, freshness_max_days=max_days, today=today)
     finally:
         engine.dispose()
 
 
 def test_every_check_runs_its_own_wwi_quality_statement() -> None:
-    statements = [check.statement.name for check in WWI_CHECKS]
+    statements = [check.statement.name for check in WWI_QUALITY.checks]
     assert all(name.startswith("wwi.quality.") for name in statements)
     assert len(set(statements)) == len(statements) == 50
     assert set(statements) <= {statement.name for statement in all_statements()}
-    assert {c.name for c in WWI_CHECKS if c.severity is Severity.WARNING} == set(FRESHNESS)
+    assert {c.name for c in WWI_QUALITY.checks if c.severity is Severity.WARNING} == set(FRESHNESS)
 
 
 def test_every_error_check_passes_on_the_real_data_and_freshness_warns(
@@ -146,7 +146,7 @@ def test_every_error_check_passes_on_the_real_data_and_freshness_warns(
 
     report = check_warehouse(real_wwi_warehouse, today=today)
 
-    assert [r.name for r in report.results] == [c.name for c in WWI_CHECKS]
+    assert [r.name for r in report.results] == [c.name for c in WWI_QUALITY.checks]
     assert report.failed_errors == ()
     assert all(r.error is None for r in report.results)
     days_since = (today - LAST_DATE).days
@@ -176,7 +176,7 @@ def test_freshness_measures_days_to_the_given_date_against_the_given_threshold(
 
     assert freshness(within) == dict.fromkeys(FRESHNESS, (2, True, 2))
     assert freshness(past) == dict.fromkeys(FRESHNESS, (2, False, 1))
-    assert all(check.severity is Severity.WARNING for check in FRESHNESS_CHECKS)
+    assert all(check.severity is Severity.WARNING for check in WWI_QUALITY.freshness)
     assert past.failed_errors == ()
     assert [r.name for r in past.warnings] == list(FRESHNESS)
 

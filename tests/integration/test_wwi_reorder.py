@@ -244,7 +244,7 @@ def test_saving_without_a_store_is_store_unavailable(client: TestClient) -> None
     recommendations = ReorderRecommendations.model_validate(_recommendations(client))
     down = sa.create_engine("postgresql+psycopg://postgres@127.0.0.1:9/none?connect_timeout=2")
     try:
-        with pytest.raises(StoreUnavailable, match="could not be stored"):
+        with pytest.raises(StoreUnavailable, match="could not be written"):
             save_recommendations(down, 1, recommendations)
     finally:
         down.dispose()

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from otelbi.aw.product_demand import product_demand
-from otelbi.aw.quality_checks import run_aw_quality_checks
+from otelbi.aw.quality_checks import AW_QUALITY
 from otelbi.aw.rep_scores import rep_scores
 from otelbi.aw.snapshots import save_product_demand, save_rep_scores
 from otelbi.domains import Domain
 from otelbi.errors import NotFound
 from otelbi.jobs.definitions import JobContext, JobDefinition, JobOutcome
-from otelbi.quality.job_outcome import data_quality_outcome
+from otelbi.quality.job import quality_job
 
 ALL_RANKED = 1000
 """A snapshot keeps every rep and product, not only the top N a view shows."""
@@ -34,16 +34,6 @@ def store_scores(context: JobContext) -> JobOutcome:
     )
 
 
-def check_data_quality(context: JobContext) -> JobOutcome:
-    """Run the AdventureWorks data-quality checks."""
-    with context.warehouse().connect() as connection:
-        report = run_aw_quality_checks(
-            connection,
-            freshness_max_days=context.settings.analytics.data_quality_freshness_days,
-        )
-    return data_quality_outcome(report)
-
-
 JOBS: tuple[JobDefinition, ...] = (
     JobDefinition(
         "aw.daily.scores",
@@ -57,6 +47,6 @@ JOBS: tuple[JobDefinition, ...] = (
         Domain.AW,
         "0 3 * * *",
         "AdventureWorks data-quality checks",
-        check_data_quality,
+        quality_job(AW_QUALITY),
     ),
 )

@@ -15,9 +15,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
-
 import sqlalchemy as sa
 
 from otelbi.quality.checks import (
@@ -28,7 +25,7 @@ from otelbi.quality.checks import (
     row_count_above_zero,
     rows_violating,
 )
-from otelbi.quality.runner import QualityReport, run_checks
+from otelbi.quality.runner import QualitySuite
 from otelbi.warehouse.aw_tables import (
     dim_currency,
     dim_customer,
@@ -110,19 +107,5 @@ FRESHNESS_CHECKS: tuple[QualityCheck, ...] = tuple(
     freshness(fact, "OrderDate", FRESHNESS_MAX_DAYS) for fact in _SALES_FACTS
 )
 
-AW_CHECKS: tuple[QualityCheck, ...] = (*_STRUCTURE_CHECKS, *FRESHNESS_CHECKS)
-"""Every AdventureWorks check, with the default freshness threshold."""
-
-
-def run_aw_quality_checks(
-    connection: sa.Connection,
-    *,
-    freshness_max_days: int = FRESHNESS_MAX_DAYS,
-    today: dt.date | None = None,
-) -> QualityReport:
-    """Return the report of every AdventureWorks check on `connection`.
-
-    Freshness warns past `freshness_max_days` days before `today` (default: today, UTC).
-    """
-    fresh = (dataclasses.replace(check, threshold=freshness_max_days) for check in FRESHNESS_CHECKS)
-    return run_checks(connection, (*_STRUCTURE_CHECKS, *fresh), today=today)
+AW_QUALITY = QualitySuite(structure=_STRUCTURE_CHECKS, freshness=FRESHNESS_CHECKS)
+"""The AdventureWorks data-quality checks."""

@@ -11,7 +11,6 @@ from otelbi.aw.rep_scores import RepScores, rep_scores
 from otelbi.aw.sales_history import Grain, SalesHistory, sales_history
 from otelbi.aw.sales_kpis import sales_kpis
 from otelbi.aw.snapshots import (
-    RecordPage,
     StoredForecast,
     StoredProductDemand,
     StoredRepScore,
@@ -23,6 +22,7 @@ from otelbi.domain_service.dependencies import Audited, StateDep, WarehouseDep
 from otelbi.domain_service.parameters import DaysBack, StorageLimit, StorageOffset, TopN
 from otelbi.errors import NotFound
 from otelbi.kpis import AwSalesKpis
+from otelbi.store.snapshots import RecordPage
 
 router = APIRouter(prefix="/api/aw", dependencies=[Audited])
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -137,3 +137,23 @@ def _as_number(value: object) -> Number | None:
         whole = value.is_finite() and value == value.to_integral_value()
         return int(value) if whole else float(value)
     return value
+
+
+@dataclass(frozen=True)
+class QualitySuite:
+    """A domain's checks: structure checks, and freshness checks with a configurable threshold."""
+
+    structure: tuple[QualityCheck, ...]
+    freshness: tuple[QualityCheck, ...]
+
+    @property
+    def checks(self) -> tuple[QualityCheck, ...]:
+        """Return every check, freshness last, with the default freshness threshold."""
+        return (*self.structure, *self.freshness)
+
+    def run(
+        self, connection: sa.Connection, *, freshness_max_days: int, today: dt.date | None = None
+    ) -> QualityReport:
+        """Return the report of every check; freshness warns past `freshness_max_days` days."""
+        fresh = (replace(check, threshold=freshness_max_days) for check in self.freshness)
+        return run_checks(connection, (*self.structure, *fresh), today=today)

@@ -7,8 +7,8 @@ import datetime as dt
 from otelbi.domains import Domain
 from otelbi.errors import NotFound
 from otelbi.jobs.definitions import JobContext, JobDefinition, JobOutcome
-from otelbi.quality.job_outcome import data_quality_outcome
-from otelbi.wwi.quality_checks import run_wwi_quality_checks
+from otelbi.quality.job import quality_job
+from otelbi.wwi.quality_checks import WWI_QUALITY
 from otelbi.wwi.reorder_snapshots import save_recommendations
 from otelbi.wwi.stock_events import detect_events
 from otelbi.wwi.stock_levels import reorder_recommendations, stock_levels
@@ -70,16 +70,6 @@ def store_supplier_scores(context: JobContext) -> JobOutcome:
     )
 
 
-def check_data_quality(context: JobContext) -> JobOutcome:
-    """Run the WideWorldImporters data-quality checks."""
-    with context.warehouse().connect() as connection:
-        report = run_wwi_quality_checks(
-            connection,
-            freshness_max_days=context.settings.analytics.data_quality_freshness_days,
-        )
-    return data_quality_outcome(report)
-
-
 JOBS: tuple[JobDefinition, ...] = (
     JobDefinition(
         "wwi.hourly.reorder",
@@ -107,6 +97,6 @@ JOBS: tuple[JobDefinition, ...] = (
         Domain.WWI,
         "0 4 * * *",
         "WideWorldImporters data-quality checks",
-        check_data_quality,
+        quality_job(WWI_QUALITY),
     ),
 )

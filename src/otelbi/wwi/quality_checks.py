@@ -17,7 +17,6 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 
 import sqlalchemy as sa
 
@@ -28,7 +27,7 @@ from otelbi.quality.checks import (
     row_count_above_zero,
     rows_violating,
 )
-from otelbi.quality.runner import QualityReport, run_checks
+from otelbi.quality.runner import QualitySuite
 from otelbi.warehouse.wwi_tables import (
     dimension_city,
     dimension_customer,
@@ -170,19 +169,5 @@ FRESHNESS_CHECKS: tuple[QualityCheck, ...] = (
     freshness(fact_purchase, "Date Key", FRESHNESS_MAX_DAYS),
 )
 
-WWI_CHECKS: tuple[QualityCheck, ...] = (*_STRUCTURE_CHECKS, *FRESHNESS_CHECKS)
-"""Every WideWorldImporters check, with the default freshness threshold."""
-
-
-def run_wwi_quality_checks(
-    connection: sa.Connection,
-    *,
-    freshness_max_days: int = FRESHNESS_MAX_DAYS,
-    today: dt.date | None = None,
-) -> QualityReport:
-    """Return the report of every WideWorldImporters check on `connection`.
-
-    Freshness warns past `freshness_max_days` days before `today` (default: today, UTC).
-    """
-    fresh = (dataclasses.replace(check, threshold=freshness_max_days) for check in FRESHNESS_CHECKS)
-    return run_checks(connection, (*_STRUCTURE_CHECKS, *fresh), today=today)
+WWI_QUALITY = QualitySuite(structure=_STRUCTURE_CHECKS, freshness=FRESHNESS_CHECKS)
+"""The WideWorldImporters data-quality checks."""

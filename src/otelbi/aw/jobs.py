@@ -5,7 +5,8 @@ from __future__ import annotations
 from otelbi.aw.product_demand import product_demand
 from otelbi.aw.quality_checks import AW_QUALITY
 from otelbi.aw.rep_scores import rep_scores
-from otelbi.aw.snapshots import save_product_demand, save_rep_scores
+from otelbi.aw.sales_forecast import sales_forecast
+from otelbi.aw.snapshots import save_forecast, save_product_demand, save_rep_scores
 from otelbi.domains import Domain
 from otelbi.errors import NotFound
 from otelbi.jobs.definitions import JobContext, JobDefinition, JobOutcome
@@ -13,6 +14,32 @@ from otelbi.quality.job import quality_job
 
 ALL_RANKED = 1000
 """A snapshot keeps every rep and product, not only the top N a view shows."""
+
+
+def store_forecast(context: JobContext) -> JobOutcome:
+    """Store today's internet-revenue forecast."""
+    with context.warehouse().connect() as connection:
+        forecast = sales_forecast(
+            connection, horizon_days=context.settings.analytics.forecast_horizon_days
+        )
+    if forecast is None:
+        raise NotFound("the AdventureWorks warehouse holds no sales to forecast")
+    rows = save_forecast(
+        context.store,
+        context.execution_id,
+        forecast.points,
+        as_of=forecast.as_of,
+        method=forecast.method,
+        window_days=forecast.window_days,
+    )
+    return JobOutcome(
+        rows_written=rows,
+        details={
+            "as_of": forecast.as_of.isoformat(),
+            "method": forecast.method,
+            "backtest": forecast.backtest.model_dump(),
+        },
+    )
 
 
 def store_scores(context: JobContext) -> JobOutcome:
@@ -35,6 +62,13 @@ def store_scores(context: JobContext) -> JobOutcome:
 
 
 JOBS: tuple[JobDefinition, ...] = (
+    JobDefinition(
+        "aw.daily.forecast",
+        Domain.AW,
+        "0 2 * * *",
+        "daily internet-revenue forecast",
+        store_forecast,
+    ),
     JobDefinition(
         "aw.daily.scores",
         Domain.AW,

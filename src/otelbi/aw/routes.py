@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 
 from otelbi.aw.product_demand import ProductDemandList, product_demand
 from otelbi.aw.rep_scores import RepScores, rep_scores
+from otelbi.aw.sales_forecast import SalesForecast, sales_forecast
 from otelbi.aw.sales_history import Grain, SalesHistory, sales_history
 from otelbi.aw.sales_kpis import sales_kpis
 from otelbi.aw.snapshots import (
@@ -66,6 +67,24 @@ def get_sales_history(
     if history is None:
         raise NotFound(NO_SALES)
     return history
+
+
+@router.get("/sales/forecast", name="aw.sales.forecast")
+def get_sales_forecast(
+    state: StateDep,
+    warehouse: WarehouseDep,
+    horizon_days: Annotated[
+        int | None,
+        Query(ge=1, le=365, description="Days to forecast (default FORECAST_HORIZON_DAYS)"),
+    ] = None,
+) -> SalesForecast:
+    """Return the daily internet-revenue forecast after the last sale, with 80% intervals."""
+    forecast = sales_forecast(
+        warehouse, horizon_days=horizon_days or state.settings.analytics.forecast_horizon_days
+    )
+    if forecast is None:
+        raise NotFound(NO_SALES)
+    return forecast
 
 
 @router.get("/reps/scores", name="aw.reps.scores")

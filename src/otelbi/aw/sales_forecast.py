@@ -1,0 +1,101 @@
+"""GET /api/aw/sales/forecast: the daily internet-revenue forecast.
+
+Internet sales arrive nearly every day, so they make a daily series worth forecasting;
+reseller sales come in monthly batches and are not part of it. The series is the sum of
+FactInternetSales.SalesAmount per order day, summed in the warehouse, zero-filled from the
+first internet sale to `as_of` (the last sales date); the model is in `forecast_model`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import sqlalchemy as sa
+from pydantic import BaseModel
+
+from otelbi.aw.forecast_model import forecast_daily
+from otelbi.aw.sales_history import DAILY_TOTALS
+from otelbi.aw.sales_kpis import AS_OF, date_key, date_of_key
+from otelbi.errors import InvalidInput
+
+HISTORY_YEARS = 10
+"""How far back the series reaches; the model itself picks the window it fits on."""
+
+SERIES = "internet_revenue"
+
+
+class ForecastPointOut(BaseModel):
+    """One forecast day with its 80% prediction interval."""
+
+    date: dt.date
+    forecast: float
+    lower: float
+    upper: float
+
+
+class ForecastBacktest(BaseModel):
+    """The model against seasonal-naive-7 on the last `horizon_days` before `as_of`."""
+
+    horizon_days: int
+    mape: float | None
+    smape: float
+    baseline_smape: float
+    coverage_pct: float
+
+
+class SalesForecast(BaseModel):
+    """GET /api/aw/sales/forecast."""
+
+    as_of: dt.date
+    series: str
+    method: str
+    window_days: int
+    points: list[ForecastPointOut]
+    backtest: ForecastBacktest
+
+
+def internet_revenue_series(connection: sa.Connection) -> tuple[dt.date, np.ndarray] | None:
+    """Return `as_of` and the zero-filled daily internet revenue up to it (None if no sales)."""
+    as_of_key = AS_OF.rows(connection)[0].as_of_key
+    if as_of_key is None:
+        return None
+    as_of = date_of_key(as_of_key)
+    start = as_of.replace(year=as_of.year - HISTORY_YEARS)
+    revenue = {
+        date_of_key(row.date_key): float(row.internet_revenue or 0)
+        for row in DAILY_TOTALS.rows(connection, start_key=date_key(start), end_key=as_of_key)
+    }
+    selling_days = [day for day, value in revenue.items() if value > 0]
+    if not selling_days:
+        return None
+    first = min(selling_days)
+    days = (as_of - first).days + 1
+    series = np.zeros(days, dtype=np.float64)
+    for day, value in revenue.items():
+        if day >= first:
+            series[(day - first).days] = value
+    return as_of, series
+
+
+def sales_forecast(connection: sa.Connection, *, horizon_days: int) -> SalesForecast | None:
+    """Return the forecast of the `horizon_days` days after `as_of`, or None without sales."""
+    found = internet_revenue_series(connection)
+    if found is None:
+        return None
+    as_of, series = found
+    try:
+        forecast = forecast_daily(series, as_of, horizon_days)
+    except ValueError as error:
+        raise InvalidInput(str(error)) from error
+    return SalesForecast(
+        as_of=as_of,
+        series=SERIES,
+        method=forecast.method,
+        window_days=forecast.window_days,
+        points=[
+            ForecastPointOut.model_validate(point, from_attributes=True)
+            for point in forecast.points
+        ],
+        backtest=ForecastBacktest.model_validate(forecast.backtest, from_attributes=True),
+    )

@@ -2,9 +2,10 @@
 # Debian packages the product and its tests need. Idempotent: installs only what is missing.
 #   libltdl7      the ODBC driver bundled by mssql-python loads it (SQL Server connections)
 #   poppler-utils pdftotext, to read exported PDFs back in tests
+#   fonts-dejavu-core  DejaVu Sans, the font of exported PDFs (covers ≤, ≥, accents)
 set -euo pipefail
 
-packages=(libltdl7 poppler-utils)
+packages=(libltdl7 poppler-utils fonts-dejavu-core)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

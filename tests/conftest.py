@@ -15,6 +15,9 @@ from otelbi.warehouse.builder import generate_warehouse
 from otelbi.warehouse.engines import duckdb_path
 from otelbi.warehouse.importer import import_warehouse
 
+# A real OIDC provider (npm oidc-provider) for the `oidc_provider` fixture.
+pytest_plugins = ["tests.peers.oidc_provider"]
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
 AW_EXTRACT = SHARED_DATA / "adventureworks-dw"
@@ -29,7 +32,9 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     """Keep every test away from a developer's .env and from a live collector."""
     monkeypatch.chdir(tmp_path)
     for name in list(os.environ):
-        if name.startswith(("AW_", "WWI_", "POSTGRES_", "FRONTEND_", "INTERNAL_SERVICE_", "OIDC_")):
+        if name.startswith(
+            ("AW_", "WWI_", "POSTGRES_", "FRONTEND_", "INTERNAL_SERVICE_", "OIDC_", "AUDIT_")
+        ):
             monkeypatch.delenv(name)
     monkeypatch.setenv("OTEL_TRACES_EXPORTER", "none")
     monkeypatch.setenv("REQUIRE_FRONTEND_AUTH", "false")

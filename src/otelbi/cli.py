@@ -1,4 +1,4 @@
-"""The one command line: `otelbi serve | warehouse | jobs | db`.
+"""The one command line: `otelbi serve | warehouse | jobs | audit | db`.
 
 otelbi serve [gateway|aw|wwi]        all three services in one process, or one of them
 otelbi warehouse generate aw|wwi     build the embedded DuckDB warehouse from the generator
@@ -6,7 +6,9 @@ otelbi warehouse import aw|wwi --from DIR [--fill-missing]
 otelbi warehouse sql --dialect mssql|duckdb     every statement the product can send
 otelbi jobs list                     every job, its schedule and its last run
 otelbi jobs run JOB_ID [--scheduled-for ISO]    run a job now, in this process
+otelbi audit verify                  walk the audit log's hash chain (exit 1 if broken)
 otelbi db upgrade                    apply the write-store migrations
+otelbi db grants [--role NAME]       the GRANT statements of the application role
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import getpass
+import json
 import logging
 import sys
 import time
@@ -88,9 +91,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.set_defaults(handler=_jobs_run)
 
+    audit = commands.add_parser("audit", help="the audit log")
+    audit_commands = audit.add_subparsers(required=True, metavar="ACTION")
+    audit_commands.add_parser(
+        "verify", help="check the hash chain; prints a JSON report, exit 1 if it is broken"
+    ).set_defaults(handler=_audit_verify)
+
     db = commands.add_parser("db", help="the write store")
     db_commands = db.add_subparsers(required=True, metavar="ACTION")
     db_commands.add_parser("upgrade", help="apply the migrations").set_defaults(handler=_db_upgrade)
+    grants = db_commands.add_parser("grants", help="print the application role's GRANTs")
+    grants.add_argument("--role", default="otelbi_app", help="the application role's name")
+    grants.set_defaults(handler=_db_grants)
     return parser
 
 
@@ -215,6 +227,38 @@ def _jobs_run(args: argparse.Namespace) -> int:
         status = runner.run(job, execution_id, scheduled_for, actor=getpass.getuser())
     print(f"{args.job_id} execution {execution_id}: {status.value}")
     return 0 if status is JobStatus.SUCCEEDED else 1
+
+
+def _audit_verify(args: argparse.Namespace) -> int:
+    from dataclasses import asdict  # noqa: PLC0415
+
+    from otelbi.errors import StoreUnavailable  # noqa: PLC0415
+    from otelbi.store.audit import verify_chain  # noqa: PLC0415
+    from otelbi.store.engine import create_store_engine  # noqa: PLC0415
+
+    # Read only: the store under audit is not migrated or otherwise touched.
+    engine = create_store_engine(Settings())
+    try:
+        report = verify_chain(engine)
+    except StoreUnavailable as error:
+        print(f"otelbi: {error.detail}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+    print(json.dumps(asdict(report)))
+    return 0 if report.ok else 1
+
+
+def _db_grants(args: argparse.Namespace) -> int:
+    from otelbi.store.roles import app_role_grants  # noqa: PLC0415
+
+    try:
+        statements = app_role_grants(args.role)
+    except ValueError as error:
+        print(f"otelbi: {error}", file=sys.stderr)
+        return 2
+    print("\n".join(statements))
+    return 0
 
 
 def _db_upgrade(args: argparse.Namespace) -> int:

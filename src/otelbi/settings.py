@@ -8,6 +8,7 @@ line that names the variable and the fix.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from enum import StrEnum
 from functools import cached_property
@@ -67,6 +68,15 @@ class StoreSettings(BaseSettings):
     ] = "prefer"
 
 
+class AuditSettings(BaseSettings):
+    """The audit log: what happens to a call whose audit row cannot be written."""
+
+    model_config = _config()
+
+    # true: the call answers 503 and its result is withheld; false: logged at ERROR, delivered.
+    audit_fail_closed: bool = True
+
+
 class AuthSettings(BaseSettings):
     """User tokens checked at the gateway and the internal tokens between services."""
 
@@ -77,6 +87,10 @@ class AuthSettings(BaseSettings):
     frontend_jwt_jwks_url: str = ""
     frontend_jwt_audience: str = ""
     frontend_required_scopes: str = ""
+    # One extra scope each for the powerful endpoints; empty = no extra scope needed.
+    reports_generate_scope: str = ""
+    jobs_run_scope: str = ""
+    audit_read_scope: str = ""
     internal_service_shared_secret: SecretStr = SecretStr("")
     internal_service_allowed_issuers: str = "api-gateway"
 
@@ -100,6 +114,26 @@ class OidcSettings(BaseSettings):
     oidc_authority: str = ""
     frontend_oidc_client_id: str = ""
     frontend_oidc_scope: str = "openid profile email"
+
+
+EXACT_ORIGIN = re.compile(
+    r"https?://(\[[0-9a-f:.]+\]|[a-z0-9]([a-z0-9.-]*[a-z0-9])?)(:[0-9]{1,5})?"
+)
+"""What a browser sends as Origin: scheme, lower-case host and port; no path, no wildcard."""
+
+
+class WebSettings(BaseSettings):
+    """What the gateway lets a browser do: call it from other origins, send large bodies."""
+
+    model_config = _config()
+
+    cors_allowed_origins: str = ""
+    max_request_body_bytes: int = Field(1024 * 1024, ge=1)
+
+    @property
+    def allowed_origins(self) -> tuple[str, ...]:
+        """Return the origins CORS answers (none: no CORS headers at all)."""
+        return tuple(o.strip() for o in self.cors_allowed_origins.split(",") if o.strip())
 
 
 class AnalyticsSettings(BaseSettings):
@@ -158,8 +192,10 @@ class Settings:
     def __init__(self, env_file: str | None = ENV_FILE) -> None:
         self.warehouse = WarehouseSettings(_env_file=env_file)
         self.store = StoreSettings(_env_file=env_file)
+        self.audit = AuditSettings(_env_file=env_file)
         self.auth = AuthSettings(_env_file=env_file)
         self.oidc = OidcSettings(_env_file=env_file)
+        self.web = WebSettings(_env_file=env_file)
         self.analytics = AnalyticsSettings(_env_file=env_file)
         self.jobs = JobSettings(_env_file=env_file)
         self.reports = ReportSettings(_env_file=env_file)
@@ -196,6 +232,14 @@ class Settings:
                     "set them to your identity provider's issuer and API audience, or set "
                     "REQUIRE_FRONTEND_AUTH=false for a local, unauthenticated install"
                 )
+        if mode in (RunMode.ALL_IN_ONE, RunMode.GATEWAY):
+            for origin in self.web.allowed_origins:
+                if not EXACT_ORIGIN.fullmatch(origin):
+                    raise UnsafeSettings(
+                        f"CORS_ALLOWED_ORIGINS holds {origin!r}: list exact origins as the "
+                        "browser sends them, comma-separated (e.g. https://bi.example.com,"
+                        "http://localhost:5173): scheme, lower-case host, port; no '*', no path"
+                    )
 
 
 EMBEDDED_DEFAULTS = {"REQUIRE_FRONTEND_AUTH": "false", "DATA_DIR": "./var", "PORT": "8000"}

@@ -3,6 +3,7 @@ real PostgreSQL write store and real DuckDB warehouses."""
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -139,6 +140,41 @@ def test_audit_lists_rows_newest_first_by_domain(client: TestClient) -> None:
     assert client.get("/api/audit").json()[0]["domain"] == "wwi"
     assert client.get("/api/audit", params={"limit": 0}).status_code == 422
     assert client.get("/api/audit", params={"domain": "xx"}).status_code == 422
+
+
+def test_audit_filters_and_pages(client: TestClient) -> None:
+    before = dt.datetime.now(dt.UTC)
+    for days_back in (30, 60, 0):
+        client.get("/api/aw/sales/kpis", params={"days_back": days_back})
+    client.get("/api/wwi/sales/kpis")
+    after = dt.datetime.now(dt.UTC)
+
+    def ids(**params: object) -> list[int]:
+        response = client.get("/api/audit", params=params)
+        assert response.status_code == 200, response.text
+        return [row["id"] for row in response.json()]
+
+    everything = ids()
+    assert len(everything) == 4
+    assert everything == sorted(everything, reverse=True)
+    assert ids(action="wwi.sales.kpis") == everything[:1]
+    assert ids(outcome="error") == everything[1:2]
+    assert ids(actor="anonymous", domain="aw", outcome="ok") == everything[2:]
+    assert ids(actor="nobody") == []
+    assert ids(since=before.isoformat(), until=after.isoformat()) == everything
+    assert ids(since=after.isoformat()) == []
+    assert ids(until=before.replace(tzinfo=None).isoformat()) == []  # naive = UTC
+    assert ids(since=before.strftime("%Y-%m-%dT%H:%M:%S.%fZ")) == everything
+    first_page = ids(limit=3)
+    assert ids(limit=3, before_id=first_page[-1]) == everything[3:]
+    row = client.get("/api/audit", params={"limit": 1}).json()[0]
+    assert len(row["row_hash"]) == 64
+    assert row["occurred_at"].endswith(("+00:00", "Z"))
+    for bad in ({"since": "yesterday"}, {"until": "2026-13-01"}, {"before_id": 0}):
+        response = client.get("/api/audit", params=bad)
+        assert response.status_code == 422, bad
+        assert response.json()["error"] == "invalid_input"
+        assert next(iter(bad)) in response.json()["detail"]
 
 
 def test_unknown_path_is_a_json_404(client: TestClient) -> None:

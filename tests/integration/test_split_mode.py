@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from otelbi.security.internal_tokens import mint_internal_token
+from tests.peers.oidc_provider import OidcProvider
 
 SECRET = "split-mode-test-secret-of-forty-bytes-ok!"
 
@@ -88,9 +89,18 @@ def test_kpis_through_three_processes(urls: dict[str, str]) -> None:
     assert [row["domain"] for row in audit[:2]] == ["wwi", "aw"]
 
 
-def test_a_service_refuses_callers_that_skip_the_gateway(urls: dict[str, str]) -> None:
+def test_a_service_refuses_callers_that_skip_the_gateway(
+    urls: dict[str, str], oidc_provider: OidcProvider
+) -> None:
     direct = httpx.get(f"{urls['aw']}/api/aw/sales/kpis", timeout=30)
     assert direct.status_code == 401
+    users_own_token = oidc_provider.token("bi.read")
+    refused_user = httpx.get(
+        f"{urls['aw']}/api/aw/sales/kpis",
+        headers={"authorization": f"Bearer {users_own_token}"},
+        timeout=30,
+    )
+    assert refused_user.status_code == 401
     forged = mint_internal_token(
         secret="another-secret-that-is-long-enough-to-pass",
         issuer="api-gateway",

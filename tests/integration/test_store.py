@@ -63,9 +63,10 @@ def _insert_audit_row(connection: sa.Connection) -> None:
     connection.execute(
         sa.text(
             "INSERT INTO audit_log (occurred_at, actor, domain, action, resource, parameters, "
-            "outcome, duration_ms) VALUES (CURRENT_TIMESTAMP, 'ada', 'aw', 'aw.sales.kpis', "
-            "'/api/aw/sales/kpis', '{}', 'ok', 1.5)"
-        )
+            "outcome, duration_ms, prev_hash, row_hash) VALUES (CURRENT_TIMESTAMP, 'ada', 'aw', "
+            "'aw.sales.kpis', '/api/aw/sales/kpis', '{}', 'ok', 1.5, :genesis, :genesis)"
+        ),
+        {"genesis": "0" * 64},
     )
 
 

@@ -48,6 +48,24 @@ ATTACKS = [
     ("duckdb", "SELECT 1; SELECT 2"),
     ("duckdb", "this is not sql"),
     ("duckdb", ""),
+    # SQL Server needs no separator: these are two statements there, an alias to sqlglot.
+    ("tsql", "SELECT SalesAmount FROM dbo.FactInternetSales\nSHUTDOWN"),
+    ("tsql", "SELECT 1 DELETE FROM dbo.FactInternetSales"),
+    ("tsql", "SELECT SalesAmount FROM dbo.FactInternetSales EXEC('DROP TABLE x')"),
+    # A declared schema and table, but in another database.
+    ("tsql", "SELECT * FROM master.dbo.FactInternetSales"),
+    ("duckdb", "SELECT * FROM other.dbo.FactInternetSales"),
+    # A CTE's name outside its scope: DuckDB reads the file of that name.
+    (
+        "duckdb",
+        'SELECT * FROM "/tmp/x.csv" '
+        'WHERE EXISTS (WITH "/tmp/x.csv" AS (SELECT 1 AS a) SELECT a FROM "/tmp/x.csv")',
+    ),
+    (
+        "duckdb",
+        'WITH a AS (SELECT * FROM "/tmp/x.csv"), "/tmp/x.csv" AS (SELECT 1) SELECT * FROM a',
+    ),
+    ("duckdb", 'WITH "/tmp/x.csv" AS (SELECT * FROM "/tmp/x.csv") SELECT * FROM "/tmp/x.csv"'),
 ]
 
 ALLOWED = [
@@ -66,6 +84,13 @@ ALLOWED = [
     ),
     ("duckdb", 'SELECT "Quantity On Hand" FROM "Fact"."Stock Holding" WHERE "Stock Item Key" = $1'),
     ("duckdb", "SELECT count(*) FROM dbo.FactInternetSales GROUP BY ROLLUP(CurrencyKey)"),
+    ("tsql", "SELECT SalesAmount AS [Delete] FROM dbo.FactInternetSales AS [Exec]"),
+    ("tsql", "WITH n AS (SELECT 1 AS i UNION ALL SELECT i + 1 FROM n WHERE i < 3) SELECT i FROM n"),
+    (
+        "duckdb",
+        "WITH RECURSIVE n AS (SELECT 1 AS i UNION ALL SELECT i + 1 FROM n WHERE i < 3) "
+        "SELECT i FROM n",
+    ),
 ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from otelbi.aw.exports import router as export_router
 from otelbi.aw.jobs import JOBS
 from otelbi.aw.routes import router
 from otelbi.domain_service.app import create_domain_app
@@ -14,4 +15,7 @@ from otelbi.telemetry import Telemetry
 
 def create_app(settings: Settings, telemetry: Telemetry) -> FastAPI:
     """Return the aw-service application."""
-    return create_domain_app(Domain.AW, router, JOBS, settings, telemetry)
+    app = create_domain_app(Domain.AW, router, JOBS, settings, telemetry)
+    # Exports audit themselves when the file is complete (domain_service/exports.py).
+    app.include_router(export_router)
+    return app

@@ -68,6 +68,12 @@ def create_domain_app(
             tracer=telemetry.tracer,
         )
         app.state.service = state
+        if not settings.audit.audit_fail_closed:
+            log.warning(
+                "AUDIT_FAIL_CLOSED=false: %s delivers results even when their audit row "
+                "cannot be written",
+                domain.service_name,
+            )
         scheduler = JobScheduler(
             state.jobs, startup_delay_seconds=settings.jobs.jobs_startup_delay_seconds
         )
@@ -86,6 +92,8 @@ def create_domain_app(
         title=domain.service_name,
         version=__version__,
         lifespan=lifespan,
+        # Nothing but /livez answers without an internal token, not even the API's description.
+        openapi_url=None,
         docs_url=None,
         redoc_url=None,
     )

@@ -60,7 +60,8 @@ def audited_call(request: Request, state: StateDep, caller: CallerDep) -> Iterat
     """Write one audit row for the call, after it ran and before its response leaves.
 
     If the row cannot be written the call fails with 503 (fail closed): an action whose
-    audit row is missing must not have its result delivered.
+    audit row is missing must not have its result delivered. With AUDIT_FAIL_CLOSED=false
+    the failure is logged at ERROR and the response goes out.
     """
     started = time.perf_counter()
     span_context = trace.get_current_span().get_span_context()
@@ -78,11 +79,12 @@ def audited_call(request: Request, state: StateDep, caller: CallerDep) -> Iterat
 
     def record(outcome: str, status: int, detail: str | None = None) -> None:
         elapsed_ms = (time.perf_counter() - started) * 1000
-        audit.append(
+        audit.record(
             state.store,
             replace(
                 call, outcome=outcome, status_code=status, detail=detail, duration_ms=elapsed_ms
             ),
+            fail_closed=state.settings.audit.audit_fail_closed,
         )
 
     try:

@@ -1,9 +1,10 @@
 """Builds the api-gateway application.
 
 In split mode the gateway reaches each service over HTTP at AW_SERVICE_URL / WWI_SERVICE_URL.
-All-in-one, it is handed the service applications and reaches them through
-`httpx.ASGITransport`: the same HTTP requests, internal tokens, trace propagation and HTTPX
-spans as in production, minus the sockets; their lifespans run inside the gateway's.
+All-in-one, it is handed the service applications and reaches them through an in-process
+ASGI transport (`web.asgi_transport`, which streams bodies like a socket would: exports are
+not buffered): the same HTTP requests, internal tokens, trace propagation and HTTPX spans as
+in production, minus the sockets; their lifespans run inside the gateway's.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 
 import httpx
 from fastapi import FastAPI
+from starlette.middleware.cors import CORSMiddleware
 
 from otelbi import __version__
 from otelbi.domains import Domain
@@ -28,7 +30,10 @@ from otelbi.telemetry import (
     instrument_app,
     instrument_client,
 )
+from otelbi.web.asgi_transport import StreamingASGITransport
+from otelbi.web.body_limit import RequestBodyLimit
 from otelbi.web.errors import install_error_handlers
+from otelbi.web.security_headers import SecurityHeaders, content_security_policy, origin_of
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +57,7 @@ def create_gateway_app(
                     service = embedded_services[domain]
                     await stack.enter_async_context(service.router.lifespan_context(service))
                     client = httpx.AsyncClient(
-                        transport=httpx.ASGITransport(app=AsIfOverTheNetwork(service)),
+                        transport=StreamingASGITransport(AsIfOverTheNetwork(service)),
                         base_url=f"http://{domain.service_name}",
                         timeout=SERVICE_TIMEOUT,
                     )
@@ -76,11 +81,36 @@ def create_gateway_app(
 
     app = FastAPI(title="OTel BI api-gateway", version=__version__, lifespan=lifespan)
     install_error_handlers(app)
+    _add_web_hardening(app, settings)
     instrument_app(app, telemetry)
     app.include_router(routes.router)
     app.include_router(audit_routes.router)
     app.include_router(jobs_routes.router)
     return app
+
+
+def _add_web_hardening(app: FastAPI, settings: Settings) -> None:
+    """Cap request bodies, answer CORS for the configured origins, set the security headers.
+
+    The middleware added last runs first, and all three run inside the trace-id headers that
+    `instrument_app` adds: security headers, then CORS, then the body cap — so a 413 or a
+    preflight answer carries them all, and nothing reads a body before the cap applies.
+    """
+    app.add_middleware(RequestBodyLimit, max_bytes=settings.web.max_request_body_bytes)
+    if settings.web.allowed_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.web.allowed_origins),
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["authorization", "content-type", "idempotency-key", "traceparent"],
+            expose_headers=["x-trace-id", "x-span-id", "content-disposition"],
+            max_age=600,
+        )
+    identity_provider = origin_of(settings.oidc.oidc_authority)
+    connect_origins = [identity_provider] if identity_provider else []
+    app.add_middleware(
+        SecurityHeaders, content_security_policy=content_security_policy(connect_origins)
+    )
 
 
 def _user_token_validator(settings: Settings) -> UserTokenValidator | None:

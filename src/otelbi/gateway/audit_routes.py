@@ -1,15 +1,22 @@
-"""GET /api/audit: the audit log, newest first."""
+"""GET /api/audit: the audit log, newest first, filtered and paged; GET /api/audit/verify:
+the hash chain checked end to end."""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import asdict
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
-from otelbi.gateway.auth import CurrentUser, GatewayDep
+from otelbi.errors import InvalidInput
+from otelbi.gateway.auth import CurrentUser, GatewayDep, audit_read_scope, require_scope
 from otelbi.store import audit
 
-router = APIRouter(prefix="/api")
+# Every route here reads the audit log, so all of them need AUDIT_READ_SCOPE (when set).
+router = APIRouter(prefix="/api", dependencies=[Depends(require_scope(audit_read_scope))])
+
+IsoDateTime = Annotated[str | None, Query(json_schema_extra={"format": "date-time"})]
 
 
 @router.get("/audit", name="gateway.audit")
@@ -17,9 +24,46 @@ def get_audit(
     state: GatewayDep,
     _user: CurrentUser,
     domain: Literal["aw", "wwi", "gateway"] | None = None,
+    actor: Annotated[str | None, Query(max_length=255)] = None,
+    action: Annotated[str | None, Query(max_length=100)] = None,
+    outcome: Annotated[str | None, Query(max_length=16)] = None,
+    since: IsoDateTime = None,
+    until: IsoDateTime = None,
+    before_id: Annotated[int | None, Query(ge=1)] = None,
     limit: Annotated[int | None, Query(ge=1, le=1000)] = None,
 ) -> list[dict[str, Any]]:
-    """Return audit rows newest first (default STORAGE_DEFAULT_LIMIT of them)."""
+    """Return audit rows newest first (default STORAGE_DEFAULT_LIMIT of them).
+
+    `since` <= occurred_at < `until` (ISO 8601; without a zone = UTC). For the next page,
+    pass the last row's id as `before_id`.
+    """
     return audit.recent(
-        state.store, domain=domain, limit=limit or state.settings.analytics.storage_default_limit
+        state.store,
+        domain=domain,
+        actor=actor,
+        action=action,
+        outcome=outcome,
+        since=_utc_moment("since", since),
+        until=_utc_moment("until", until),
+        before_id=before_id,
+        limit=limit or state.settings.analytics.storage_default_limit,
     )
+
+
+@router.get("/audit/verify", name="gateway.audit.verify")
+def verify_audit(state: GatewayDep, _user: CurrentUser) -> dict[str, Any]:
+    """Return {"ok", "rows_checked", "first_bad_id"} after walking the whole hash chain."""
+    return asdict(audit.verify_chain(state.store))
+
+
+def _utc_moment(name: str, text: str | None) -> dt.datetime | None:
+    if text is None:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(
+            f"{name}: expected an ISO 8601 date-time such as 2026-01-31T08:00:00Z "
+            "(write a + offset as %2B)"
+        ) from None
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)

@@ -3,9 +3,16 @@
 The user's own token never leaves the gateway: the service gets a 60-second HS256 token
 naming the user, plus the W3C traceparent (added by the HTTPX instrumentation). Responses
 are streamed back, so large exports pass through without being held in memory.
+
+A service route that needs an extra scope at the gateway (SCOPED_SERVICE_ROUTES) needs it
+here too, matched on the path as it will be sent: after httpx has resolved `..` segments,
+so `/api/aw/x/../jobs/j/run` cannot slip past the check for `/api/aw/jobs/j/run`.
 """
 
 from __future__ import annotations
+
+import re
+from collections.abc import Callable
 
 import httpx
 from fastapi import Request
@@ -14,9 +21,11 @@ from starlette.background import BackgroundTask
 
 from otelbi.domains import GATEWAY_SERVICE_NAME, Domain
 from otelbi.errors import DependencyUnavailable
+from otelbi.gateway.auth import check_scope, jobs_run_scope
 from otelbi.gateway.state import GatewayState
 from otelbi.security.internal_tokens import mint_internal_token
 from otelbi.security.user_tokens import User
+from otelbi.settings import Settings
 
 FORWARDED_REQUEST_HEADERS = ("accept", "content-type", "idempotency-key", "accept-language")
 DROPPED_RESPONSE_HEADERS = {
@@ -28,6 +37,11 @@ DROPPED_RESPONSE_HEADERS = {
     "server",
     "date",
 }
+
+SCOPED_SERVICE_ROUTES: tuple[tuple[str, re.Pattern[str], Callable[[Settings], str]], ...] = (
+    ("POST", re.compile(r"/api/[^/]+/jobs/[^/]+/run/?"), jobs_run_scope),
+)
+"""(method, service path, the setting naming the scope) of service routes with an extra scope."""
 
 
 def internal_authorization(state: GatewayState, domain: Domain, subject: str) -> str:
@@ -57,6 +71,9 @@ async def forward(
         headers=headers,
         content=await request.body(),
     )
+    for method, path_pattern, scope_setting in SCOPED_SERVICE_ROUTES:
+        if outbound.method == method and path_pattern.fullmatch(outbound.url.path):
+            await check_scope(request, state, user, scope_setting(state.settings))
     try:
         response = await client.send(outbound, stream=True)
     except httpx.TransportError as error:

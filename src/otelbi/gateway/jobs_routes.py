@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 
 from otelbi.domains import Domain
-from otelbi.gateway.auth import CurrentUser, GatewayDep
+from otelbi.gateway.auth import CurrentUser, GatewayDep, JobsRunner
 from otelbi.gateway.forwarding import forward
 from otelbi.jobs import executions
 from otelbi.jobs.definitions import JobStatus
@@ -37,9 +37,9 @@ def job_history(
 
 @router.post("/{domain}/{job_id}/run", name="gateway.jobs.run", status_code=202)
 async def run_job(
-    domain: Domain, job_id: str, request: Request, state: GatewayDep, user: CurrentUser
+    domain: Domain, job_id: str, request: Request, state: GatewayDep, user: JobsRunner
 ) -> StreamingResponse:
-    """Run a job now; answers the new execution id (404 for an unknown job)."""
+    """Run a job now (JOBS_RUN_SCOPE, if set); answers the new execution id (404 if unknown)."""
     return await forward(
         request, state, domain, user, path=f"/api/{domain.value}/jobs/{job_id}/run"
     )

@@ -1,8 +1,11 @@
 """Validates the user's bearer JWT at the gateway against the identity provider's keys.
 
-Checks: signature with a key from the JWKS (asymmetric algorithms only), issuer, audience,
-expiry and not-before (30 s leeway), and the required scopes (from `scope` or `scp`). A bad
-token gives 401 with `WWW-Authenticate: Bearer error="invalid_token"`; a missing scope 403.
+Checks, in order: a bearer token is there and parses; its header names an asymmetric
+algorithm and a `kid`; the JWKS holds that key (one re-fetch for an unknown kid, see
+otelbi.security.jwks); the header's algorithm is one the key declares; the signature; the
+`exp`, `iss`, `aud` and `sub` claims are there; expiry and not-before, with 30 s leeway;
+issuer; audience; and the required scopes (from `scope` or `scp`). A bad token gives 401
+with `WWW-Authenticate: Bearer error="invalid_token"`; a missing scope 403 (MissingScope).
 The error names the failed check, never the token.
 """
 
@@ -11,24 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
 import jwt
 
 from otelbi.errors import Forbidden, Unauthenticated
+from otelbi.security.jwks import ASYMMETRIC_ALGORITHMS, JwksCache, SigningKey
 
-ASYMMETRIC_ALGORITHMS = [
-    "RS256",
-    "RS384",
-    "RS512",
-    "PS256",
-    "PS384",
-    "PS512",
-    "ES256",
-    "ES384",
-    "ES512",
-    "EdDSA",
-]
 LEEWAY_SECONDS = 30
+REQUIRED_CLAIMS = ("exp", "iss", "aud", "sub")
+MISSING_TOKEN = "missing token (expected Authorization: Bearer <token>)"  # noqa: S105 - a message
 
 
 @dataclass(frozen=True)
@@ -42,82 +35,113 @@ class User:
 ANONYMOUS = User(subject="anonymous", scopes=frozenset())
 
 
-def discover_jwks_url(issuer_url: str) -> str:
-    """Return the `jwks_uri` of the issuer's OpenID discovery document."""
-    discovery = issuer_url.rstrip("/") + "/.well-known/openid-configuration"
-    response = httpx.get(discovery, timeout=10)
-    response.raise_for_status()
-    return str(response.json()["jwks_uri"])
+class MissingScope(Forbidden):
+    """A valid token that lacks a scope this request needs; names whose token it was."""
+
+    def __init__(self, subject: str, missing: frozenset[str]) -> None:
+        super().__init__(f"token lacks required scope(s): {' '.join(sorted(missing))}")
+        self.subject = subject
+        self.missing = missing
 
 
 class UserTokenValidator:
-    """Validates user tokens; fetches the provider's keys lazily and caches them."""
+    """Validates user tokens against the provider's keys (fetched lazily, cached by kid)."""
 
     def __init__(
-        self, *, issuer: str, audience: str, jwks_url: str, required_scopes: frozenset[str]
+        self,
+        *,
+        issuer: str,
+        audience: str,
+        jwks_url: str,
+        required_scopes: frozenset[str],
+        keys: JwksCache | None = None,
     ) -> None:
         self._issuer = issuer
         self._audience = audience
-        self._jwks_url = jwks_url
         self._required_scopes = required_scopes
-        self._jwks_client: jwt.PyJWKClient | None = None
-
-    def _keys(self) -> jwt.PyJWKClient:
-        if self._jwks_client is None:
-            url = self._jwks_url or discover_jwks_url(self._issuer)
-            self._jwks_client = jwt.PyJWKClient(url, cache_keys=True, lifespan=300)
-        return self._jwks_client
+        self.keys = keys or JwksCache(issuer=issuer, jwks_url=jwks_url)
 
     def validate(self, authorization: str | None) -> User:
         """Return the user of a valid `Authorization: Bearer` header or raise 401/403."""
         if not authorization or not authorization.lower().startswith("bearer "):
-            raise _invalid("missing bearer token")
+            raise invalid_token(MISSING_TOKEN)
         token = authorization[7:].strip()
+        claims = self._verified_claims(token)
+        user = User(subject=str(claims["sub"]), scopes=token_scopes(claims))
+        missing = self._required_scopes - user.scopes
+        if missing:
+            raise MissingScope(user.subject, missing)
+        return user
+
+    def _verified_claims(self, token: str) -> dict[str, Any]:
+        key, algorithm = self._signing_key(token)
         try:
-            header = jwt.get_unverified_header(token)
-        except jwt.PyJWTError:
-            raise _invalid("malformed token") from None
-        if header.get("alg") not in ASYMMETRIC_ALGORITHMS:
-            raise _invalid(f"algorithm {header.get('alg')!r} is not accepted")
-        try:
-            signing_key = self._keys().get_signing_key_from_jwt(token)
-        except jwt.PyJWKClientError as error:
-            raise _invalid(f"no matching signing key: {error}") from None
-        try:
-            claims: dict[str, Any] = jwt.decode(
+            return jwt.decode(
                 token,
-                signing_key.key,
-                algorithms=[header["alg"]],
+                key.key,
+                algorithms=[algorithm],
                 audience=self._audience,
                 issuer=self._issuer,
                 leeway=LEEWAY_SECONDS,
-                options={"require": ["exp", "iss", "aud", "sub"]},
+                options={"require": list(REQUIRED_CLAIMS)},
             )
-        except jwt.ExpiredSignatureError:
-            raise _invalid("token expired") from None
-        except jwt.ImmatureSignatureError:
-            raise _invalid("token not yet valid") from None
-        except jwt.InvalidAudienceError:
-            raise _invalid("wrong audience") from None
-        except jwt.InvalidIssuerError:
-            raise _invalid("wrong issuer") from None
-        except jwt.InvalidSignatureError:
-            raise _invalid("bad signature") from None
         except jwt.PyJWTError as error:
-            raise _invalid(f"invalid token: {error}") from None
-        scopes = _scopes(claims)
-        missing = self._required_scopes - scopes
-        if missing:
-            raise Forbidden(f"token lacks required scope(s): {' '.join(sorted(missing))}")
-        return User(subject=str(claims["sub"]), scopes=scopes)
+            raise invalid_token(_decode_failure(error)) from None
+
+    def _signing_key(self, token: str) -> tuple[SigningKey, str]:
+        """Return the key the token's header names and the algorithm to verify it with."""
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError:
+            raise invalid_token("malformed token") from None
+        algorithm = header.get("alg")
+        if algorithm not in ASYMMETRIC_ALGORITHMS:
+            raise invalid_token(
+                f"algorithm {str(algorithm)[:20]!r} is not accepted (asymmetric signatures only)"
+            )
+        kid = header.get("kid")
+        if not isinstance(kid, str):
+            raise invalid_token("token names no signing key (kid)")
+        key = self.keys.key(kid)
+        if key is None:
+            raise invalid_token(f"unknown signing key {kid[:64]!r}")
+        if algorithm not in key.algorithms:
+            raise invalid_token(
+                f"algorithm {algorithm!r} is not the one signing key {kid[:64]!r} declares "
+                f"({' '.join(sorted(key.algorithms))})"
+            )
+        return key, algorithm
 
 
-def _scopes(claims: dict[str, Any]) -> frozenset[str]:
+_DECODE_FAILURES: tuple[tuple[type[jwt.PyJWTError], str], ...] = (
+    # InvalidSignatureError is a DecodeError: the more specific reasons come first.
+    (jwt.InvalidSignatureError, "bad signature"),
+    (jwt.ExpiredSignatureError, "token expired"),
+    (jwt.ImmatureSignatureError, "token not yet valid"),
+    (jwt.InvalidAudienceError, "wrong audience"),
+    (jwt.InvalidIssuerError, "wrong issuer"),
+    (jwt.DecodeError, "malformed token"),
+)
+
+
+def _decode_failure(error: jwt.PyJWTError) -> str:
+    """Return the check a token failed in `jwt.decode`, in words."""
+    if isinstance(error, jwt.MissingRequiredClaimError):
+        return f"token lacks the {error.claim!r} claim"
+    for kind, reason in _DECODE_FAILURES:
+        if isinstance(error, kind):
+            return reason
+    return f"invalid token: {type(error).__name__}"
+
+
+def token_scopes(claims: dict[str, Any]) -> frozenset[str]:
+    """Return the scopes a token grants: its `scope` claim, else `scp` (string or list)."""
     raw = claims.get("scope", claims.get("scp", ""))
     if isinstance(raw, list):
         return frozenset(str(s) for s in raw)
     return frozenset(str(raw).split())
 
 
-def _invalid(reason: str) -> Unauthenticated:
+def invalid_token(reason: str) -> Unauthenticated:
+    """Return the 401 for a token that failed `reason`."""
     return Unauthenticated(reason, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})

@@ -1,14 +1,29 @@
-"""The append-only audit log: one row per analytics call, job, export and report.
+"""The audit log: one row per analytics call, job, export, report and refused login.
 
-Rows are only ever inserted (the table's triggers reject UPDATE, DELETE and TRUNCATE).
-Parameters are stored without secrets: any key that looks like a credential is masked.
+Rows are only ever inserted (the table's triggers reject UPDATE, DELETE and TRUNCATE), and
+they form a hash chain: each row stores the `row_hash` of the row before it as `prev_hash`,
+and its own `row_hash` is the SHA-256 of its canonical JSON (`canonical_json`), prev_hash
+included. Someone who can switch the triggers off and edit or delete a row still breaks the
+chain, and `verify_chain` names the first row where it breaks. Appends are serialised (an
+advisory transaction lock on PostgreSQL, `BEGIN IMMEDIATE` on SQLite) and `prev_hash` is
+unique, so the chain cannot fork.
+
+What is stored is exactly what was hashed: before a row is hashed its values are put in a
+form both stores give back unchanged (text without NUL, columns cut to their length,
+duration_ms rounded to 3 decimals, parameters reduced to JSON that survives JSONB).
+Parameters are stored without secrets (`without_secrets`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+import logging
+import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,8 +33,41 @@ from sqlalchemy.exc import DBAPIError
 from otelbi.errors import StoreUnavailable
 from otelbi.store.tables import audit_log
 
-_SECRET_KEY = re.compile(r"pass|secret|token|authorization|api[_-]?key|credential", re.IGNORECASE)
+log = logging.getLogger(__name__)
+
 MASK = "***"
+GENESIS_HASH = "0" * 64
+"""The prev_hash of the first row."""
+
+CHAIN_LOCK_KEY = 0x0_7E1_B1_0002
+"""Advisory-lock key that serialises appends on PostgreSQL (the migration lock is ...0001)."""
+
+HASHED_COLUMNS = (
+    "id",
+    "occurred_at",
+    "actor",
+    "domain",
+    "action",
+    "resource",
+    "parameters",
+    "outcome",
+    "status_code",
+    "duration_ms",
+    "trace_id",
+    "detail",
+    "client_address",
+    "prev_hash",
+)
+"""The columns a row's hash covers: all of them but row_hash itself."""
+
+_SECRET_KEY = re.compile(
+    r"pass|secret|token|authori[sz]ation|api[_-]?key|credential|cookie|session|private[_-]?key",
+    re.IGNORECASE,
+)
+_AUTH_SCHEME = re.compile(r"\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}", re.IGNORECASE)
+_JWT = re.compile(r"eyJ[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]*){2,4}")
+_LARGEST_EXACT_FLOAT = 1e16
+"""Floats from here up print without a decimal point, so JSONB would give them back as ints."""
 
 
 @dataclass(frozen=True)
@@ -36,46 +84,262 @@ class AuditEntry:
     status_code: int | None = None
     trace_id: str | None = None
     detail: str | None = None
+    client_address: str | None = None
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    """The outcome of walking the chain: `first_bad_id` is None when `ok`.
+
+    `rows_checked` counts the rows walked, up to and including the first bad one.
+    """
+
+    ok: bool
+    rows_checked: int
+    first_bad_id: int | None
 
 
 def without_secrets(parameters: Mapping[str, Any]) -> dict[str, Any]:
-    """Return `parameters` with the values of credential-like keys masked."""
-    return {key: MASK if _SECRET_KEY.search(key) else value for key, value in parameters.items()}
+    """Return `parameters` with credentials masked, at any depth.
+
+    A value is masked whole when its key looks like a credential (password, token, api_key,
+    cookie …); inside other text, bearer/basic credentials and JWTs are masked where they occur.
+    """
+    return {
+        key: MASK if _SECRET_KEY.search(str(key)) else _masked(value)
+        for key, value in parameters.items()
+    }
+
+
+def _masked(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return without_secrets(value)
+    if isinstance(value, list | tuple):
+        return [_masked(item) for item in value]
+    if isinstance(value, str):
+        return _JWT.sub(MASK, _AUTH_SCHEME.sub(lambda match: f"{match[1]} {MASK}", value))
+    return value
+
+
+def canonical_json(row: Mapping[str, Any] | sa.RowMapping) -> bytes:
+    """Return the bytes a row's hash is taken over (the format is in docs/security.md).
+
+    A JSON object of HASHED_COLUMNS: keys sorted, no whitespace, UTF-8 (non-ASCII characters
+    as themselves), occurred_at as `YYYY-MM-DDTHH:MM:SS.ffffffZ` in UTC, numbers as Python's
+    `json` writes them (floats in their shortest round-trip form).
+    """
+    document = {name: row[name] for name in HASHED_COLUMNS}
+    document["occurred_at"] = _utc_text(row["occurred_at"])
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
+        "utf-8"
+    )
+
+
+def row_hash(row: Mapping[str, Any] | sa.RowMapping) -> str:
+    """Return the hex SHA-256 of the row's canonical JSON."""
+    return hashlib.sha256(canonical_json(row)).hexdigest()
+
+
+def _utc_text(moment: dt.datetime) -> str:
+    # SQLite gives the stored UTC time back without a zone; PostgreSQL in the session's zone.
+    utc = moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+    return utc.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+
+
+def _text(value: str, length: int | None = None) -> str:
+    # Neither store keeps NUL in text, and lone surrogates cannot be encoded as UTF-8.
+    cleaned = value.replace("\x00", "\ufffd").encode("utf-8", "replace").decode("utf-8")
+    return cleaned[:length] if length is not None else cleaned
+
+
+def _optional_text(value: str | None, length: int | None = None) -> str | None:
+    return None if value is None else _text(value, length)
+
+
+def _exact_json(value: Any) -> Any:
+    """Return `value` as JSON that SQLite's JSON text and PostgreSQL's JSONB give back as is."""
+    if isinstance(value, Mapping):
+        return {_text(str(key)): _exact_json(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_exact_json(item) for item in value]
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return _exact_float(value)
+    return _text(str(value))
+
+
+def _exact_float(value: float) -> float | str:
+    # JSONB has no NaN, infinity or negative zero; see _LARGEST_EXACT_FLOAT for the rest.
+    if not math.isfinite(value) or abs(value) >= _LARGEST_EXACT_FLOAT:
+        return repr(float(value))
+    return float(value) + 0.0
+
+
+def _column_length(name: str) -> int | None:
+    length: int | None = getattr(audit_log.c[name].type, "length", None)
+    return length
+
+
+def _stored_values(entry: AuditEntry, occurred_at: dt.datetime) -> dict[str, Any]:
+    """Return the row's values as the store will give them back (without id and hashes)."""
+    texts = {
+        name: _optional_text(getattr(entry, name), _column_length(name))
+        for name in ("actor", "domain", "action", "resource", "outcome", "trace_id", "detail")
+    }
+    duration = round(float(entry.duration_ms), 3)
+    return {
+        **texts,
+        "occurred_at": occurred_at,
+        "parameters": _exact_json(without_secrets(entry.parameters)),
+        "status_code": None if entry.status_code is None else int(entry.status_code),
+        "duration_ms": duration + 0.0 if math.isfinite(duration) else 0.0,
+        "client_address": _optional_text(entry.client_address, _column_length("client_address")),
+    }
 
 
 def append(engine: sa.Engine, entry: AuditEntry) -> int:
-    """Insert `entry` and return its id; raise StoreUnavailable if the store fails."""
-    values = {
-        "occurred_at": dt.datetime.now(dt.UTC),
-        "actor": entry.actor,
-        "domain": entry.domain,
-        "action": entry.action,
-        "resource": entry.resource[:500],
-        "parameters": without_secrets(entry.parameters),
-        "outcome": entry.outcome,
-        "status_code": entry.status_code,
-        "duration_ms": round(entry.duration_ms, 3),
-        "trace_id": entry.trace_id,
-        "detail": entry.detail,
-    }
+    """Insert `entry` at the end of the chain and return its id; StoreUnavailable on failure."""
+    values = _stored_values(entry, dt.datetime.now(dt.UTC))
     try:
-        with engine.begin() as connection:
-            return int(
-                connection.execute(
-                    audit_log.insert().returning(audit_log.c.id), values
-                ).scalar_one()
-            )
+        with _chain_end(engine) as connection:
+            values["id"], values["prev_hash"] = connection.execute(_next_link(engine)).one()
+            values["row_hash"] = row_hash(values)
+            connection.execute(audit_log.insert(), values)
+            connection.commit()
     except DBAPIError as error:
         raise StoreUnavailable(f"the audit log could not be written: {error.orig}") from error
+    return int(values["id"])
 
 
-def recent(engine: sa.Engine, *, domain: str | None, limit: int) -> list[dict[str, Any]]:
-    """Return up to `limit` audit rows, newest first, optionally of one domain."""
-    query = sa.select(audit_log).order_by(audit_log.c.id.desc()).limit(limit)
-    if domain is not None:
-        query = query.where(audit_log.c.domain == domain)
+@contextmanager
+def _chain_end(engine: sa.Engine) -> Iterator[sa.Connection]:
+    """Yield a connection in a transaction that alone may append until it ends."""
+    with engine.connect() as connection:
+        if engine.dialect.name == "postgresql":
+            # READ COMMITTED whatever the server's default: each statement after the lock must
+            # see the row the previous holder committed.
+            connection.execution_options(isolation_level="READ COMMITTED")
+            connection.execute(sa.select(sa.func.pg_advisory_xact_lock(CHAIN_LOCK_KEY)))
+        else:
+            # pysqlite opens transactions lazily, at the first write; take the write lock before
+            # reading the chain's end instead.
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        yield connection
+
+
+def _next_link(engine: sa.Engine) -> sa.Select[int, str]:
+    """Return the query for the next row's id and prev_hash (run it holding the chain's end)."""
+    last_hash = (
+        sa.select(audit_log.c.row_hash).order_by(audit_log.c.id.desc()).limit(1).scalar_subquery()
+    )
+    next_id: sa.ColumnElement[int]
+    if engine.dialect.name == "postgresql":
+        sequence = sa.func.pg_get_serial_sequence(audit_log.name, audit_log.c.id.name)
+        next_id = sa.func.nextval(sequence, type_=sa.BigInteger)
+    else:
+        next_id = sa.select(sa.func.coalesce(sa.func.max(audit_log.c.id), 0) + 1).scalar_subquery()
+    return sa.select(next_id, sa.func.coalesce(last_hash, GENESIS_HASH))
+
+
+def record(engine: sa.Engine, entry: AuditEntry, *, fail_closed: bool) -> int | None:
+    """Append `entry` and return its id; if the store fails, raise or log and go on.
+
+    With `fail_closed` (AUDIT_FAIL_CLOSED=true) the StoreUnavailable propagates, so the
+    action's result is not delivered; otherwise the failure and the entry are logged at
+    ERROR and None is returned.
+    """
+    try:
+        return append(engine, entry)
+    except StoreUnavailable as error:
+        if fail_closed:
+            raise
+        log.error(
+            "audit row not written, response delivered (AUDIT_FAIL_CLOSED=false): %s; "
+            "actor=%s domain=%s action=%s resource=%s outcome=%s status=%s trace_id=%s",
+            error.detail,
+            entry.actor,
+            entry.domain,
+            entry.action,
+            entry.resource,
+            entry.outcome,
+            entry.status_code,
+            entry.trace_id,
+        )
+        return None
+
+
+def recent(
+    engine: sa.Engine,
+    *,
+    limit: int,
+    domain: str | None = None,
+    actor: str | None = None,
+    action: str | None = None,
+    outcome: str | None = None,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    before_id: int | None = None,
+) -> list[dict[str, Any]]:
+    """Return up to `limit` audit rows, newest first, that match every filter given.
+
+    `since` <= occurred_at < `until` (aware datetimes); `before_id` pages: pass the last id
+    of the previous page.
+    """
+    conditions: list[sa.ColumnElement[bool]] = [
+        column == value
+        for column, value in (
+            (audit_log.c.domain, domain),
+            (audit_log.c.actor, actor),
+            (audit_log.c.action, action),
+            (audit_log.c.outcome, outcome),
+        )
+        if value is not None
+    ]
+    if since is not None:
+        conditions.append(audit_log.c.occurred_at >= since.astimezone(dt.UTC))
+    if until is not None:
+        conditions.append(audit_log.c.occurred_at < until.astimezone(dt.UTC))
+    if before_id is not None:
+        conditions.append(audit_log.c.id < before_id)
+    query = sa.select(audit_log).where(*conditions).order_by(audit_log.c.id.desc()).limit(limit)
     try:
         with engine.connect() as connection:
-            return [dict(row._mapping) for row in connection.execute(query)]
+            rows = [dict(row._mapping) for row in connection.execute(query)]
     except DBAPIError as error:
         raise StoreUnavailable(f"the audit log could not be read: {error.orig}") from error
+    for row in rows:
+        moment = row["occurred_at"]
+        row["occurred_at"] = (
+            moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+        )
+    return rows
+
+
+def verify_chain(engine: sa.Engine, *, batch_size: int = 1000) -> ChainReport:
+    """Walk the chain in id order and return where, if anywhere, it breaks.
+
+    A row is bad when its prev_hash is not the previous row's row_hash (a row before it was
+    deleted, or re-hashed after an edit) or its row_hash is not the hash of what it holds
+    (it was edited). Rows are streamed, `batch_size` at a time.
+    """
+    expected_prev = GENESIS_HASH
+    checked = 0
+    query = sa.select(audit_log).order_by(audit_log.c.id)
+    try:
+        with (
+            engine.connect() as connection,
+            # A server-side cursor on PostgreSQL; closed before the connection, even on return.
+            connection.execution_options(yield_per=batch_size).execute(query) as rows,
+        ):
+            for row in rows:
+                values = row._mapping
+                checked += 1
+                if values["prev_hash"] != expected_prev or values["row_hash"] != row_hash(values):
+                    return ChainReport(ok=False, rows_checked=checked, first_bad_id=values["id"])
+                expected_prev = values["row_hash"]
+    except DBAPIError as error:
+        raise StoreUnavailable(f"the audit log could not be read: {error.orig}") from error
+    return ChainReport(ok=True, rows_checked=checked, first_bad_id=None)

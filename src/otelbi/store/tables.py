@@ -2,7 +2,9 @@
 
 A test compares these declarations with the schema the Alembic migrations build, so the
 two cannot drift apart. `audit_log` and `export_records` are append-only: triggers reject
-UPDATE, DELETE and TRUNCATE (see migrations/versions/0001_initial.py).
+UPDATE, DELETE and TRUNCATE (see migrations/versions/0001_initial.py). `audit_log` is also
+hash-chained (prev_hash → row_hash, see otelbi.store.audit); prev_hash is unique, so the
+chain cannot fork.
 """
 
 from __future__ import annotations
@@ -44,7 +46,12 @@ audit_log = sa.Table(
     sa.Column("duration_ms", sa.Float, nullable=False),
     sa.Column("trace_id", sa.String(32), nullable=True),
     sa.Column("detail", sa.Text, nullable=True),
+    sa.Column("client_address", sa.String(100), nullable=True),
+    sa.Column("prev_hash", sa.String(64), nullable=False),
+    sa.Column("row_hash", sa.String(64), nullable=False),
+    sa.UniqueConstraint("prev_hash"),
     sa.Index(None, "domain", "id"),
+    sa.Index(None, "actor", "id"),
     sa.Index(None, "occurred_at"),
 )
 

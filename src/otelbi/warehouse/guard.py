@@ -6,6 +6,12 @@ which holds no INTO, no EXEC, no data-modifying or schema-changing clause anywhe
 call to a function that reaches outside the database (xp_cmdshell, OPENROWSET, read_csv …). Text
 that does not parse is rejected: what cannot be checked does not run.
 
+A bare name counts as a CTE only where that CTE is in scope; elsewhere it is a table of the
+default schema (in DuckDB possibly a file), so it must be declared. A table in another
+database (`db.schema.table`) is never declared. In T-SQL, statements need no separator: SQL
+Server reads `SELECT 1 DELETE FROM t` as two statements where sqlglot sees an alias, so an
+unquoted T-SQL reserved word anywhere a name goes is refused.
+
 `install_guard(engine)` hooks it into the engine's `before_cursor_execute` event, so no
 code path can send an unchecked statement.
 """
@@ -18,6 +24,7 @@ from typing import Any
 
 import sqlalchemy as sa
 import sqlglot
+from sqlalchemy.dialects.mssql.base import RESERVED_WORDS as TSQL_RESERVED_WORDS
 from sqlglot import exp
 from sqlglot.errors import SqlglotError
 
@@ -87,20 +94,59 @@ def ensure_read_only(
     if not isinstance(root, _ALLOWED_ROOTS):
         raise ReadOnlyViolation(f"only SELECT is allowed, got {root.key.upper()}")
     allowed = None if tables is None else {(s.lower(), t.lower()) for s, t in tables}
-    ctes = {cte.alias_or_name.lower() for cte in root.find_all(exp.CTE)}
     for node in root.walk():
         _check_node(node)
+        if read == "tsql":
+            _check_tsql_name(node)
         if allowed is not None and isinstance(node, exp.Table):
-            _check_table(node, allowed, ctes)
+            _check_table(node, allowed, read)
 
 
-def _check_table(table: exp.Table, allowed: set[TableName], ctes: set[str]) -> None:
-    name = table.name.lower()
-    if not table.db and name in ctes:
+def _check_table(table: exp.Table, allowed: set[TableName], read: str) -> None:
+    if table.catalog:
+        shown = ".".join(part.name for part in table.parts)
+        raise ReadOnlyViolation(f"table {shown} is in another database")
+    if not table.db and _names_a_cte_in_scope(table, read):
         return
-    if (table.db.lower(), name) not in allowed:
+    if (table.db.lower(), table.name.lower()) not in allowed:
         shown = f"{table.db}.{table.name}" if table.db else table.name
         raise ReadOnlyViolation(f"table {shown} is not a declared warehouse table")
+
+
+def _names_a_cte_in_scope(table: exp.Table, read: str) -> bool:
+    """Return True if the bare name `table` refers to a CTE visible where it stands."""
+    name = table.name.lower()
+    child: exp.Expr = table
+    parent = table.parent
+    while parent is not None:
+        if isinstance(parent, exp.With):
+            # Inside a CTE's body: the CTEs before it are visible; itself too in T-SQL
+            # (recursion needs no keyword there); all of them WITH RECURSIVE.
+            ctes = parent.expressions
+            position = next((i for i, cte in enumerate(ctes) if cte is child), None)
+            if position is None:
+                ctes = []
+            elif not parent.args.get("recursive"):
+                ctes = ctes[: position + 1 if read == "tsql" else position]
+        else:
+            with_ = parent.args.get("with_")
+            ctes = with_.expressions if isinstance(with_, exp.With) and with_ is not child else []
+        if any(cte.alias_or_name.lower() == name for cte in ctes):
+            return True
+        child, parent = parent, parent.parent
+    return False
+
+
+def _check_tsql_name(node: exp.Expr) -> None:
+    if (
+        isinstance(node, exp.Identifier)
+        and not node.quoted
+        and node.name.lower() in TSQL_RESERVED_WORDS
+    ):
+        raise ReadOnlyViolation(
+            f"{node.name} is a T-SQL reserved word where a name goes: SQL Server would read "
+            "it as a keyword (quote it if it is a name)"
+        )
 
 
 def _check_node(node: exp.Expr) -> None:

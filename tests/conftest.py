@@ -15,8 +15,9 @@ from otelbi.warehouse.builder import generate_warehouse
 from otelbi.warehouse.engines import duckdb_path
 from otelbi.warehouse.importer import import_warehouse
 
-# A real OIDC provider (npm oidc-provider) for the `oidc_provider` fixture.
-pytest_plugins = ["tests.peers.oidc_provider"]
+# A real OIDC provider (npm oidc-provider) for the `oidc_provider` fixture; a real OTLP/HTTP
+# receiver for the `otlp_receiver` fixture.
+pytest_plugins = ["tests.peers.oidc_provider", "tests.peers.otlp_receiver"]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
@@ -33,12 +34,23 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     monkeypatch.chdir(tmp_path)
     for name in list(os.environ):
         if name.startswith(
-            ("AW_", "WWI_", "POSTGRES_", "FRONTEND_", "INTERNAL_SERVICE_", "OIDC_", "AUDIT_")
+            (
+                "AW_",
+                "WWI_",
+                "POSTGRES_",
+                "FRONTEND_",
+                "INTERNAL_SERVICE_",
+                "OIDC_",
+                "AUDIT_",
+                "OTEL_",
+            )
         ):
             monkeypatch.delenv(name)
     monkeypatch.setenv("OTEL_TRACES_EXPORTER", "none")
+    monkeypatch.setenv("OTEL_METRICS_EXPORTER", "none")
     monkeypatch.setenv("REQUIRE_FRONTEND_AUTH", "false")
     monkeypatch.setenv("JOBS_ENABLED", "false")
+    monkeypatch.setenv("REPORT_OUTPUT_DIR", str(tmp_path / "reports"))
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ otelbi warehouse generate aw|wwi     build the embedded DuckDB warehouse from th
 otelbi warehouse import aw|wwi --from DIR [--fill-missing]
 otelbi warehouse sql --dialect mssql|duckdb     every statement the product can send
 otelbi jobs list                     every job, its schedule and its last run
-otelbi jobs run JOB_ID [--scheduled-for ISO]    run a job now, in this process
+otelbi jobs run JOB_ID [--scheduled-for ISO] [--remote-services]    run a job now, in this process
 otelbi audit verify                  walk the audit log's hash chain (exit 1 if broken)
 otelbi db upgrade                    apply the write-store migrations
 otelbi db grants [--role NAME]       the GRANT statements of the application role
@@ -21,9 +21,13 @@ import logging
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from otelbi.domains import GATEWAY_SERVICE_NAME, Domain
 from otelbi.settings import RunMode, Settings, UnsafeSettings, apply_embedded_defaults
+
+if TYPE_CHECKING:
+    from otelbi.jobs.definitions import JobStatus
 
 log = logging.getLogger("otelbi")
 
@@ -89,6 +93,12 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="claim this scheduled tick (ISO 8601) instead of running an extra one now",
     )
+    run.add_argument(
+        "--remote-services",
+        action="store_true",
+        help="gateway jobs (reports.weekly): reach the services at AW_SERVICE_URL and "
+        "WWI_SERVICE_URL instead of running them in this process",
+    )
     run.set_defaults(handler=_jobs_run)
 
     audit = commands.add_parser("audit", help="the audit log")
@@ -117,15 +127,15 @@ def _serve(args: argparse.Namespace) -> int:
     settings = Settings()
     mode = RunMode(args.service or "all")
     settings.check(mode)
-    configure_logging(settings.telemetry.log_level)
+    name = (
+        GATEWAY_SERVICE_NAME if mode in (RunMode.ALL_IN_ONE, RunMode.GATEWAY) else f"{mode}-service"
+    )
+    configure_logging(settings.telemetry.log_level, settings.telemetry.log_format, service=name)
     if args.embedded_defaults and applied:
         log.info("embedded defaults in force for: %s", ", ".join(applied))
     app = build_app(mode, settings)
     host, port = settings.topology.host, settings.topology.port
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host  # noqa: S104
-    name = (
-        GATEWAY_SERVICE_NAME if mode in (RunMode.ALL_IN_ONE, RunMode.GATEWAY) else f"{mode}-service"
-    )
     print(f"OTel BI {name} starting on http://{shown}:{port}", flush=True)
     uvicorn.run(app, host=host, port=port, log_config=None, proxy_headers=True)
     return 0
@@ -187,17 +197,15 @@ def _utc_datetime(text: str) -> dt.datetime:
 
 def _jobs_list(args: argparse.Namespace) -> int:
     from otelbi.jobs import executions  # noqa: PLC0415
-    from otelbi.service_layout import JOBS_BY_DOMAIN  # noqa: PLC0415
+    from otelbi.service_layout import JOBS_BY_SERVICE  # noqa: PLC0415
     from otelbi.store.engine import create_store_engine  # noqa: PLC0415
     from otelbi.store.migrate import upgrade_to_head  # noqa: PLC0415
 
     store = create_store_engine(Settings())
     upgrade_to_head(store)
-    for domain, jobs in JOBS_BY_DOMAIN.items():
+    for service, jobs in JOBS_BY_SERVICE.items():
         for job in jobs:
-            last = executions.history(
-                store, service=domain.service_name, limit=1, job_id=job.job_id
-            )
+            last = executions.history(store, service=service, limit=1, job_id=job.job_id)
             shown = (
                 f"{last[0]['status']} at {last[0]['started_at']:%Y-%m-%d %H:%M} (#{last[0]['id']})"
                 if last
@@ -210,23 +218,61 @@ def _jobs_list(args: argparse.Namespace) -> int:
 def _jobs_run(args: argparse.Namespace) -> int:
     from otelbi.jobs.definitions import JobStatus  # noqa: PLC0415
     from otelbi.jobs.standalone import standalone_runner  # noqa: PLC0415
-    from otelbi.service_layout import JOBS_BY_DOMAIN  # noqa: PLC0415
+    from otelbi.service_layout import JOBS_BY_SERVICE  # noqa: PLC0415
 
-    jobs = {job.job_id: domain for domain, defs in JOBS_BY_DOMAIN.items() for job in defs}
-    domain = jobs.get(args.job_id)
-    if domain is None:
+    jobs = {job.job_id: service for service, defs in JOBS_BY_SERVICE.items() for job in defs}
+    service = jobs.get(args.job_id)
+    if service is None:
         print(f"otelbi: no job {args.job_id!r} (jobs: {', '.join(sorted(jobs))})", file=sys.stderr)
         return 2
-    with standalone_runner(domain, JOBS_BY_DOMAIN[domain], Settings()) as runner:
-        job = runner.find(args.job_id)
-        scheduled_for = args.scheduled_for or dt.datetime.now(dt.UTC)
-        execution_id = runner.claim(job, scheduled_for)
-        if execution_id is None:
-            print(f"{args.job_id} at {scheduled_for.isoformat()} was already claimed")
-            return 3
-        status = runner.run(job, execution_id, scheduled_for, actor=getpass.getuser())
+    scheduled_for = args.scheduled_for or dt.datetime.now(dt.UTC)
+    actor = getpass.getuser()
+    if service == GATEWAY_SERVICE_NAME:
+        execution_id, status = _run_in_gateway(
+            args.job_id, scheduled_for, actor, remote_services=args.remote_services
+        )
+    else:
+        domain = next(d for d in Domain if d.service_name == service)
+        with standalone_runner(domain, JOBS_BY_SERVICE[service], Settings()) as runner:
+            job = runner.find(args.job_id)
+            execution_id = runner.claim(job, scheduled_for)
+            status = None
+            if execution_id is not None:
+                status = runner.run(job, execution_id, scheduled_for, actor=actor)
+    if execution_id is None or status is None:
+        print(f"{args.job_id} at {scheduled_for.isoformat()} was already claimed")
+        return 3
     print(f"{args.job_id} execution {execution_id}: {status.value}")
     return 0 if status is JobStatus.SUCCEEDED else 1
+
+
+def _run_in_gateway(
+    job_id: str, scheduled_for: dt.datetime, actor: str, *, remote_services: bool
+) -> tuple[int | None, JobStatus | None]:
+    """Run a gateway job in a gateway started in this process (its schedulers off)."""
+    import asyncio  # noqa: PLC0415
+
+    from starlette.concurrency import run_in_threadpool  # noqa: PLC0415
+
+    from otelbi.service_layout import build_app  # noqa: PLC0415
+
+    settings = Settings()
+    settings.jobs = settings.jobs.model_copy(update={"jobs_enabled": False})
+    app = build_app(RunMode.GATEWAY if remote_services else RunMode.ALL_IN_ONE, settings)
+
+    async def run() -> tuple[int | None, JobStatus | None]:
+        async with app.router.lifespan_context(app):
+            runner = app.state.gateway.job_runner()
+            job = runner.find(job_id)
+            execution_id = await run_in_threadpool(runner.claim, job, scheduled_for)
+            if execution_id is None:
+                return None, None
+            status = await run_in_threadpool(
+                runner.run, job, execution_id, scheduled_for, actor=actor
+            )
+            return execution_id, status
+
+    return asyncio.run(run())
 
 
 def _audit_verify(args: argparse.Namespace) -> int:

@@ -6,6 +6,7 @@
     ├── Unauthenticated         401 unauthenticated   (WWW-Authenticate: Bearer …)
     ├── Forbidden               403 forbidden
     ├── NotFound                404 not_found
+    ├── Conflict                409 conflict
     └── DependencyUnavailable   503 unavailable
         ├── WarehouseUnavailable
         └── StoreUnavailable
@@ -54,6 +55,13 @@ class NotFound(OtelBiError):
 
     kind = "not_found"
     status = 404
+
+
+class Conflict(OtelBiError):
+    """The thing asked for exists but is not in the state the request needs."""
+
+    kind = "conflict"
+    status = 409
 
 
 class DependencyUnavailable(OtelBiError):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from fastapi import FastAPI
 from opentelemetry.sdk.trace import SpanProcessor
 
@@ -9,14 +11,21 @@ from otelbi.aw.jobs import JOBS as AW_JOBS
 from otelbi.aw.service import create_app as create_aw_app
 from otelbi.domains import GATEWAY_SERVICE_NAME, Domain
 from otelbi.gateway.app import create_gateway_app
+from otelbi.gateway.report_job import GATEWAY_JOBS
 from otelbi.jobs.definitions import JobDefinition
 from otelbi.settings import RunMode, Settings
 from otelbi.telemetry import Telemetry, start_telemetry
 from otelbi.wwi.jobs import JOBS as WWI_JOBS
 from otelbi.wwi.service import create_app as create_wwi_app
 
-JOBS_BY_DOMAIN: dict[Domain, tuple[JobDefinition, ...]] = {Domain.AW: AW_JOBS, Domain.WWI: WWI_JOBS}
-"""The scheduled jobs each domain service runs."""
+log = logging.getLogger(__name__)
+
+JOBS_BY_SERVICE: dict[str, tuple[JobDefinition, ...]] = {
+    Domain.AW.service_name: AW_JOBS,
+    Domain.WWI.service_name: WWI_JOBS,
+    GATEWAY_SERVICE_NAME: GATEWAY_JOBS,
+}
+"""The scheduled jobs each service runs (the gateway's: cross-domain reports)."""
 
 
 def build_app(
@@ -25,10 +34,24 @@ def build_app(
     """Return the ASGI application `otelbi serve` runs in `mode`.
 
     `span_processors` are added to every service's tracer provider (tests read spans there).
+    OTEL_SERVICE_NAME renames the one service of a split-mode process; all-in-one it is
+    ignored, or the three services would share one name.
     """
+    all_in_one = mode is RunMode.ALL_IN_ONE
+    if all_in_one and settings.telemetry.otel_service_name:
+        log.warning(
+            "OTEL_SERVICE_NAME=%s is ignored when the three services run in one process: "
+            "their telemetry keeps the names api-gateway, aw-service and wwi-service",
+            settings.telemetry.otel_service_name,
+        )
 
     def telemetry(service_name: str) -> Telemetry:
-        return start_telemetry(service_name, settings.telemetry, extra_processors=span_processors)
+        return start_telemetry(
+            service_name,
+            settings.telemetry,
+            honour_service_name=not all_in_one,
+            extra_processors=span_processors,
+        )
 
     if mode is RunMode.AW:
         return create_aw_app(settings, telemetry(Domain.AW.service_name))

@@ -172,7 +172,10 @@ class TelemetrySettings(BaseSettings):
 
     otel_exporter_otlp_endpoint: str = "http://localhost:4318"
     otel_service_name: str = ""
+    # `deployment.environment` of every span and metric unless OTEL_RESOURCE_ATTRIBUTES sets it.
+    deployment_environment: str = "local"
     log_level: str = "INFO"
+    log_format: Literal["text", "json"] = "text"
 
 
 class TopologySettings(BaseSettings):

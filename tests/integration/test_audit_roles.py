@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from otelbi import cli
-from otelbi.service_layout import JOBS_BY_DOMAIN, build_app
+from otelbi.service_layout import JOBS_BY_SERVICE, build_app
 from otelbi.settings import RunMode, Settings
 from otelbi.store import audit
 from otelbi.store.migrate import upgrade_to_head
@@ -151,7 +151,7 @@ def test_the_product_runs_as_the_app_role(app_as_role: AppRole) -> None:
             "aw.sales.kpis",
         ]
         assert client.get("/api/audit/verify").json()["ok"] is True
-    for jobs in JOBS_BY_DOMAIN.values():
+    for jobs in JOBS_BY_SERVICE.values():
         for job in jobs:
             cli.main(["jobs", "run", job.job_id])
     owner = _engine(app_as_role.owner_url)
@@ -159,7 +159,7 @@ def test_the_product_runs_as_the_app_role(app_as_role: AppRole) -> None:
         runs = connection.execute(sa.text("SELECT job_id, status, error FROM job_executions")).all()
     assert audit.verify_chain(owner).ok
     owner.dispose()
-    assert len(runs) == sum(len(jobs) for jobs in JOBS_BY_DOMAIN.values())
+    assert len(runs) == sum(len(jobs) for jobs in JOBS_BY_SERVICE.values())
     for job_id, status, error in runs:
         assert status in {"succeeded", "failed"}, (job_id, status)
         assert "permission denied" not in (error or ""), (job_id, error)

@@ -349,6 +349,7 @@ def test_export_equals_the_view_and_is_recorded(
         "otelbi.export.format": file_format,
         "otelbi.export.rows": len(items),
         "otelbi.export.bytes": len(data),
+        "otelbi.actor": "anonymous",
     }
     service_span = next(
         s

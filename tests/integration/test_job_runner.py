@@ -21,8 +21,10 @@ from otelbi.settings import Settings
 from otelbi.store.engine import create_store_engine
 from otelbi.store.migrate import upgrade_to_head
 from otelbi.store.tables import audit_log
+from otelbi.telemetry import Telemetry
 
 TICK = dt.datetime(2026, 11, 28, 2, 0, tzinfo=dt.UTC)
+AW_SERVICE = Domain.AW.service_name
 
 
 def _writes_three(context: JobContext) -> JobOutcome:
@@ -43,12 +45,12 @@ def _reports_failure(context: JobContext) -> JobOutcome:
 
 
 JOBS = [
-    JobDefinition("aw.test.ok", Domain.AW, "0 2 * * *", "writes three rows", _writes_three),
-    JobDefinition("aw.test.raises", Domain.AW, "0 2 * * *", "raises", _raises),
+    JobDefinition("aw.test.ok", AW_SERVICE, "0 2 * * *", "writes three rows", _writes_three),
+    JobDefinition("aw.test.raises", AW_SERVICE, "0 2 * * *", "raises", _raises),
     JobDefinition(
-        "aw.test.warehouse", Domain.AW, "0 2 * * *", "needs the warehouse", _needs_warehouse
+        "aw.test.warehouse", AW_SERVICE, "0 2 * * *", "needs the warehouse", _needs_warehouse
     ),
-    JobDefinition("aw.test.failed", Domain.AW, "0 2 * * *", "reports failure", _reports_failure),
+    JobDefinition("aw.test.failed", AW_SERVICE, "0 2 * * *", "reports failure", _reports_failure),
 ]
 
 
@@ -75,12 +77,13 @@ def runner(store: sa.Engine, spans: InMemorySpanExporter) -> JobRunner:
         raise WarehouseUnavailable("the AdventureWorksDW warehouse is down")
 
     return JobRunner(
-        Domain.AW,
+        Domain.AW.service_name,
         JOBS,
+        audit_domain=Domain.AW.value,
         settings=Settings(env_file=None),
         store=store,
         warehouse=no_warehouse,
-        tracer=provider.get_tracer("test"),
+        telemetry=Telemetry("aw-service", provider),
     )
 
 
@@ -100,7 +103,7 @@ def test_a_tick_runs_once_and_is_recorded(
     assert row["scheduled_for"] == TICK
     assert row["finished_at"] >= row["started_at"]
     assert row["error"] is None
-    (span,) = spans.get_finished_spans()
+    (span,) = [s for s in spans.get_finished_spans() if s.name.startswith("job ")]
     assert span.name == "job aw.test.ok"
     assert span.parent is None
     assert span.attributes is not None
@@ -135,7 +138,7 @@ def test_failures_are_recorded_not_raised(
     assert row is not None
     assert row["status"] == "failed"
     assert row["error"] == error
-    (span,) = spans.get_finished_spans()
+    (span,) = [s for s in spans.get_finished_spans() if s.name == f"job {job_id}"]
     assert span.status.status_code.name == "ERROR"
 
 

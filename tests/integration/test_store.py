@@ -136,4 +136,4 @@ def test_concurrent_first_starts_migrate_once(postgres_url: str, tmp_path: Path)
             sa.text("SELECT count(*) FROM pg_trigger WHERE tgname LIKE '%append_only'")
         ).scalar()
     engine.dispose()
-    assert triggers == 2
+    assert triggers == 3  # audit_log, export_records, report_records: each created once

@@ -11,7 +11,9 @@ from otelbi.jobs.definitions import JobDefinition, JobOutcome
 
 
 def _job(cron: str) -> JobDefinition:
-    return JobDefinition("aw.test", Domain.AW, cron, "test", lambda _context: JobOutcome())
+    return JobDefinition(
+        "aw.test", Domain.AW.service_name, cron, "test", lambda _context: JobOutcome()
+    )
 
 
 def _utc(text: str) -> dt.datetime:

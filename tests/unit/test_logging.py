@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import logging
 from collections.abc import Iterator
 
@@ -15,12 +17,12 @@ from otelbi.telemetry import EXPORTER_LOGGERS, configure_logging
 def restore_logging() -> Iterator[None]:
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
-    exporter = logging.getLogger(EXPORTER_LOGGERS[0])
-    filters = list(exporter.filters)
+    filters = {name: list(logging.getLogger(name).filters) for name in EXPORTER_LOGGERS}
     yield
     root.handlers[:] = handlers
     root.setLevel(level)
-    exporter.filters[:] = filters
+    for name, kept in filters.items():
+        logging.getLogger(name).filters[:] = kept
 
 
 @pytest.mark.usefixtures("restore_logging")
@@ -45,3 +47,27 @@ def test_exporter_failures_are_logged_once_per_interval(capsys: pytest.CaptureFi
     lines = capsys.readouterr().err.strip().splitlines()
     assert len(lines) == 1
     assert "attempt 0" in lines[0]
+
+
+@pytest.mark.usefixtures("restore_logging")
+def test_json_lines_carry_trace_service_and_exception(capsys: pytest.CaptureFixture[str]) -> None:
+    configure_logging("INFO", "json", service="api-gateway")
+    tracer = TracerProvider().get_tracer("test")
+    with tracer.start_as_current_span("work") as span:
+        try:
+            raise ValueError("the warehouse answered nonsense")
+        except ValueError:
+            logging.getLogger("otelbi.test").exception("inside")
+    logging.getLogger("otelbi.test").warning("outside")
+    inside, outside = (json.loads(line) for line in capsys.readouterr().err.splitlines())
+    context = span.get_span_context()
+    assert inside["message"] == "inside"
+    assert inside["level"] == "ERROR"
+    assert inside["logger"] == "otelbi.test"
+    assert inside["trace_id"] == f"{context.trace_id:032x}"
+    assert inside["span_id"] == f"{context.span_id:016x}"
+    assert inside["service"] == "api-gateway"
+    assert "ValueError: the warehouse answered nonsense" in inside["exception"]
+    assert dt.datetime.fromisoformat(inside["time"]).tzinfo is not None
+    assert (outside["trace_id"], outside["span_id"], outside["level"]) == (None, None, "WARNING")
+    assert "exception" not in outside

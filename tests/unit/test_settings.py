@@ -14,6 +14,7 @@ from otelbi.settings import RunMode, Settings, UnsafeSettings, apply_embedded_de
 
 def test_defaults_match_the_configuration_reference(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("REQUIRE_FRONTEND_AUTH")
+    monkeypatch.delenv("REPORT_OUTPUT_DIR")
     settings = Settings(env_file=None)
     assert settings.warehouse.aw_mssql_database == "AdventureWorksDW2022"
     assert settings.warehouse.wwi_mssql_database == "WideWorldImportersDW"

@@ -64,21 +64,21 @@ def store_scores(context: JobContext) -> JobOutcome:
 JOBS: tuple[JobDefinition, ...] = (
     JobDefinition(
         "aw.daily.forecast",
-        Domain.AW,
+        Domain.AW.service_name,
         "0 2 * * *",
         "daily internet-revenue forecast",
         store_forecast,
     ),
     JobDefinition(
         "aw.daily.scores",
-        Domain.AW,
+        Domain.AW.service_name,
         "30 2 * * *",
         "sales-rep scores and product demand snapshots",
         store_scores,
     ),
     JobDefinition(
         "aw.daily.data_quality",
-        Domain.AW,
+        Domain.AW.service_name,
         "0 3 * * *",
         "AdventureWorks data-quality checks",
         quality_job(AW_QUALITY),

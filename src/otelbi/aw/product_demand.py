@@ -20,6 +20,7 @@ from pydantic import BaseModel
 
 from otelbi.aw.sales_kpis import AS_OF, CHANNELS, date_key, date_of_key
 from otelbi.domains import Domain
+from otelbi.telemetry import traced_view
 from otelbi.warehouse.aw_tables import dim_product, dim_product_category, dim_product_subcategory
 from otelbi.warehouse.catalog import declare
 
@@ -162,6 +163,7 @@ def _trend_pct(recent: Decimal | int | None, earlier: Decimal | int | None) -> f
     return 100 * (float(recent or 0) - float(earlier)) / float(earlier)
 
 
+@traced_view(Domain.AW, "product_demand", rows=lambda demand: len(demand.products))
 def product_demand(
     connection: sa.Connection, *, top_n: int, days_back: int | None
 ) -> ProductDemandList | None:

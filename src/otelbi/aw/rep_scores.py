@@ -27,6 +27,7 @@ from pydantic import BaseModel
 
 from otelbi.aw.sales_kpis import AS_OF, date_key, date_of_key
 from otelbi.domains import Domain
+from otelbi.telemetry import traced_view
 from otelbi.warehouse.aw_tables import (
     dim_employee,
     dim_sales_territory,
@@ -243,6 +244,7 @@ def score(
     return sum(WEIGHTS[name] * index for name, index in known.items()) / weight
 
 
+@traced_view(Domain.AW, "rep_scores", rows=lambda scores: len(scores.reps))
 def rep_scores(connection: sa.Connection, *, top_n: int, days_back: int | None) -> RepScores | None:
     """Return the `top_n` reps by score over `days_back` days (all history if None).
 

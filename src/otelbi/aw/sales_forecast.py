@@ -17,7 +17,9 @@ from pydantic import BaseModel
 from otelbi.aw.forecast_model import forecast_daily
 from otelbi.aw.sales_history import DAILY_TOTALS
 from otelbi.aw.sales_kpis import AS_OF, date_key, date_of_key
+from otelbi.domains import Domain
 from otelbi.errors import InvalidInput
+from otelbi.telemetry import traced_view
 
 HISTORY_YEARS = 10
 """How far back the series reaches; the model itself picks the window it fits on."""
@@ -78,6 +80,7 @@ def internet_revenue_series(connection: sa.Connection) -> tuple[dt.date, np.ndar
     return as_of, series
 
 
+@traced_view(Domain.AW, "sales_forecast", rows=lambda forecast: len(forecast.points))
 def sales_forecast(connection: sa.Connection, *, horizon_days: int) -> SalesForecast | None:
     """Return the forecast of the `horizon_days` days after `as_of`, or None without sales."""
     found = internet_revenue_series(connection)

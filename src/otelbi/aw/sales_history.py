@@ -19,6 +19,7 @@ from pydantic import BaseModel
 
 from otelbi.aw.sales_kpis import AS_OF, CHANNELS, date_key, date_of_key
 from otelbi.domains import Domain
+from otelbi.telemetry import traced_view
 from otelbi.warehouse.catalog import declare
 
 
@@ -106,6 +107,7 @@ def bucket_start(day: dt.date, grain: Grain) -> dt.date:
     return day
 
 
+@traced_view(Domain.AW, "sales_history", rows=lambda history: len(history.points))
 def sales_history(
     connection: sa.Connection, *, days_back: int, grain: Grain
 ) -> SalesHistory | None:

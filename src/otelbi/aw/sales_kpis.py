@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from otelbi.domains import Domain
 from otelbi.kpis import EMPTY_BLOCK, AwSalesKpis, KpiBlock, KpiComparison, KpiWindows
+from otelbi.telemetry import traced_view
 from otelbi.warehouse.aw_tables import fact_internet_sales, fact_reseller_sales
 from otelbi.warehouse.catalog import declare
 
@@ -77,6 +78,7 @@ WINDOW_TOTALS = declare(
 )
 
 
+@traced_view(Domain.AW, "sales_kpis")
 def sales_kpis(connection: sa.Connection, *, days_back: int) -> AwSalesKpis | None:
     """Return the KPIs of the `days_back` days ending at the last sale, or None if no sales."""
     as_of_key = AS_OF.rows(connection)[0].as_of_key

@@ -60,12 +60,13 @@ def create_domain_app(
             warehouse_problem=problem,
         )
         state.jobs = JobRunner(
-            domain,
+            domain.service_name,
             jobs,
+            audit_domain=domain.value,
             settings=settings,
             store=store,
             warehouse=state.warehouse,
-            tracer=telemetry.tracer,
+            telemetry=telemetry,
         )
         app.state.service = state
         if not settings.audit.audit_fail_closed:

@@ -1,12 +1,13 @@
 """Per-view downloads: a view's table streamed as CSV, XLSX or PDF, with its bookkeeping.
 
 Every download leaves an `export_records` row (who, view, format, parameters, rows, bytes,
-SHA-256 of the file, duration, trace id), an audit row (action `export`) and an
-`otelbi.export` span. The rows can only be written when the file is complete, so export
-routes live in their own router without `Audited` (which writes before the response
-streams): `ExportDep` audits what fails before the first byte (bad parameters, no data, a
-warehouse that is down) as `Audited` would, and the stream writes both rows once the writer
-has produced its last chunk — before that chunk leaves. If a row cannot be written (with
+SHA-256 of the file, duration, trace id), an audit row (action `export`), an
+`otelbi.export` span and a point in the `otelbi.export.bytes` and `otelbi.export.rows`
+metrics. The rows can only be written when the file is complete, so export routes live in
+their own router without `Audited` (which writes before the response streams): `ExportDep`
+audits what fails before the first byte (bad parameters, no data, a warehouse that is down)
+as `Audited` would, and the stream writes both rows once the writer has produced its last
+chunk — before that chunk leaves. If a row cannot be written (with
 AUDIT_FAIL_CLOSED=true) the stream is aborted: the client gets a truncated download, never a
 complete file without its record. A stream that fails or that the client leaves early gets
 an audit row with outcome `error` and no export record.
@@ -101,6 +102,7 @@ class ExportCall:
                 "otelbi.export.domain": domain,
                 "otelbi.export.view": view,
                 "otelbi.export.format": file_format.value,
+                "otelbi.actor": self.actor,
             },
         )
         filename = export_filename(domain, view, table, file_format)
@@ -181,6 +183,13 @@ class _RecordedStream:
                 log.exception("export record not written, download delivered: %s", record)
             detail = f"{self.view}.{self.format.value}: {rows} rows, {size} bytes, sha256 {sha256}"
             call.audit("ok", 200, detail, self.trace_id)
+        call.state.telemetry.metrics.export(
+            domain=call.state.domain.value,
+            view=self.view,
+            file_format=self.format.value,
+            rows=rows,
+            size=size,
+        )
         self.span.end()
         self.ended = True
 

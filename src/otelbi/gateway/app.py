@@ -9,6 +9,7 @@ in production, minus the sockets; their lifespans run inside the gateway's.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -18,9 +19,12 @@ from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
 
 from otelbi import __version__
-from otelbi.domains import Domain
-from otelbi.gateway import audit_routes, jobs_routes, routes
+from otelbi.domains import GATEWAY_SERVICE_NAME, Domain
+from otelbi.gateway import audit_routes, jobs_routes, reports_routes, routes
+from otelbi.gateway.report_job import GATEWAY_JOBS
 from otelbi.gateway.state import GatewayState
+from otelbi.jobs.runner import JobRunner
+from otelbi.jobs.scheduler import JobScheduler
 from otelbi.security.user_tokens import UserTokenValidator
 from otelbi.settings import Settings
 from otelbi.store.engine import open_store
@@ -66,16 +70,37 @@ def create_gateway_app(
                     client = httpx.AsyncClient(base_url=url, timeout=SERVICE_TIMEOUT)
                 instrument_client(client, telemetry)
                 clients[domain] = await stack.enter_async_context(client)
-            app.state.gateway = GatewayState(
+            state = GatewayState(
                 settings=settings,
                 store=store,
                 telemetry=telemetry,
                 services=clients,
                 user_tokens=_user_token_validator(settings),
+                loop=asyncio.get_running_loop(),
             )
+            app.state.gateway = state
+            # The gateway's own jobs (the weekly report) reach the services through `state`.
+            state.jobs = JobRunner(
+                GATEWAY_SERVICE_NAME,
+                GATEWAY_JOBS,
+                audit_domain="gateway",
+                settings=settings,
+                store=store,
+                telemetry=telemetry,
+                resources=(state,),
+            )
+            scheduler = JobScheduler(
+                state.jobs, startup_delay_seconds=settings.jobs.jobs_startup_delay_seconds
+            )
+            if settings.jobs.jobs_enabled:
+                scheduler.start()
             if not settings.auth.require_frontend_auth:
                 log.warning("REQUIRE_FRONTEND_AUTH=false: the API answers without a login")
             yield
+            if settings.jobs.jobs_enabled:
+                scheduler.stop()
+            # Off the loop: a running report job waits on this loop for its views.
+            await asyncio.to_thread(state.background.shutdown, wait=True, cancel_futures=True)
         store.dispose()
         telemetry.shutdown()
 
@@ -86,6 +111,7 @@ def create_gateway_app(
     app.include_router(routes.router)
     app.include_router(audit_routes.router)
     app.include_router(jobs_routes.router)
+    app.include_router(reports_routes.router)
     return app
 
 

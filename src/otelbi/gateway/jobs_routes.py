@@ -1,13 +1,17 @@
-"""Job history (read from the store) and run-now (forwarded to the owning service)."""
+"""Job history (read from the store) and run-now (forwarded to the owning service; the
+gateway's own jobs, under /api/jobs/gateway, run in the gateway)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
+from starlette.concurrency import run_in_threadpool
 
-from otelbi.domains import Domain
+from otelbi.domains import GATEWAY_SERVICE_NAME, Domain
+from otelbi.errors import DependencyUnavailable
 from otelbi.gateway.auth import CurrentUser, GatewayDep, JobsRunner
 from otelbi.gateway.forwarding import forward
 from otelbi.jobs import executions
@@ -15,15 +19,50 @@ from otelbi.jobs.definitions import JobStatus
 
 router = APIRouter(prefix="/api/jobs")
 
+Limit = Annotated[int | None, Query(ge=1, le=1000)]
+JobIdFilter = Annotated[str | None, Query(max_length=100)]
+
+
+# Declared before /{domain}: "gateway" is not a Domain, and the first matching route wins.
+@router.get("/gateway", name="gateway.jobs.gateway_history")
+def gateway_job_history(
+    state: GatewayDep,
+    _user: CurrentUser,
+    limit: Limit = None,
+    status: JobStatus | None = None,
+    job_id: JobIdFilter = None,
+) -> list[dict[str, Any]]:
+    """Return the gateway's job executions (the weekly report), newest first."""
+    return executions.history(
+        state.store,
+        service=GATEWAY_SERVICE_NAME,
+        limit=limit or state.settings.analytics.storage_default_limit,
+        status=status,
+        job_id=job_id,
+    )
+
+
+@router.post("/gateway/{job_id}/run", name="gateway.jobs.gateway_run", status_code=202)
+async def run_gateway_job(job_id: str, state: GatewayDep, user: JobsRunner) -> dict[str, Any]:
+    """Run one of the gateway's jobs now, in the gateway (JOBS_RUN_SCOPE, if set)."""
+    runner = state.job_runner()
+    job = runner.find(job_id)
+    scheduled_for = dt.datetime.now(dt.UTC)
+    execution_id = await run_in_threadpool(runner.claim, job, scheduled_for)
+    if execution_id is None:
+        raise DependencyUnavailable(f"job {job_id} was claimed twice at {scheduled_for}")
+    state.background.submit(runner.run, job, execution_id, scheduled_for, actor=user.subject)
+    return {"execution_id": execution_id, "job_id": job_id, "status": "running"}
+
 
 @router.get("/{domain}", name="gateway.jobs.history")
 def job_history(
     domain: Domain,
     state: GatewayDep,
     _user: CurrentUser,
-    limit: Annotated[int | None, Query(ge=1, le=1000)] = None,
+    limit: Limit = None,
     status: JobStatus | None = None,
-    job_id: Annotated[str | None, Query(max_length=100)] = None,
+    job_id: JobIdFilter = None,
 ) -> list[dict[str, Any]]:
     """Return the domain service's job executions, newest first."""
     return executions.history(

@@ -7,14 +7,16 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from apscheduler.triggers.cron import CronTrigger
 from opentelemetry import trace
 
-from otelbi.domains import Domain
+from otelbi.errors import DependencyUnavailable
 from otelbi.settings import Settings
+
+T = TypeVar("T")
 
 _CRON_WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
 
@@ -38,6 +40,17 @@ class JobContext:
     store: sa.Engine
     warehouse: Callable[[], sa.Engine]
     tracer: trace.Tracer
+    actor: str
+    """Who started the run: the scheduler, or the user who asked for it."""
+    resources: tuple[object, ...] = ()
+    """What else the service gives its jobs (the gateway: its state, to reach the services)."""
+
+    def resource(self, kind: type[T]) -> T:
+        """Return the resource of type `kind`; DependencyUnavailable if the runner has none."""
+        for resource in self.resources:
+            if isinstance(resource, kind):
+                return resource
+        raise DependencyUnavailable(f"this job needs a {kind.__name__}, which this process lacks")
 
 
 @dataclass(frozen=True)
@@ -51,10 +64,10 @@ class JobOutcome:
 
 @dataclass(frozen=True)
 class JobDefinition:
-    """A scheduled job of one domain service."""
+    """A scheduled job of one service (`service`: its name, e.g. aw-service or api-gateway)."""
 
     job_id: str
-    domain: Domain
+    service: str
     cron: str
     description: str
     body: Callable[[JobContext], JobOutcome]

@@ -49,7 +49,7 @@ class JobScheduler:
         self._scheduler.start()
         log.info(
             "%s scheduled %d jobs: %s",
-            self._runner.domain.service_name,
+            self._runner.service_name,
             len(self._runner.jobs),
             ", ".join(f"{job.job_id} ({job.cron})" for job in self._runner.jobs.values()),
         )

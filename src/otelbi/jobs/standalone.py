@@ -40,12 +40,13 @@ def standalone_runner(
     get_warehouse: Callable[[], sa.Engine] = open_warehouse
     try:
         yield JobRunner(
-            domain,
+            domain.service_name,
             jobs,
+            audit_domain=domain.value,
             settings=settings,
             store=store,
             warehouse=get_warehouse,
-            tracer=telemetry.tracer,
+            telemetry=telemetry,
         )
     finally:
         if warehouse is not None:

@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from otelbi.errors import WarehouseUnavailable
 from otelbi.quality.checks import Comparison, Number, QualityCheck, Severity
+from otelbi.telemetry import business_span
 from otelbi.warehouse.guard import ReadOnlyViolation
 
 _QUERY_FAILURES = (WarehouseUnavailable, ReadOnlyViolation, SQLAlchemyError)
@@ -154,6 +155,18 @@ class QualitySuite:
     def run(
         self, connection: sa.Connection, *, freshness_max_days: int, today: dt.date | None = None
     ) -> QualityReport:
-        """Return the report of every check; freshness warns past `freshness_max_days` days."""
-        fresh = (replace(check, threshold=freshness_max_days) for check in self.freshness)
-        return run_checks(connection, (*self.structure, *fresh), today=today)
+        """Return the report of every check; freshness warns past `freshness_max_days` days.
+
+        The run is an `otelbi.quality.run` span counting the checks that failed.
+        """
+        fresh = tuple(replace(check, threshold=freshness_max_days) for check in self.freshness)
+        checks = (*self.structure, *fresh)
+        domains = sorted({check.statement.domain.value for check in checks})
+        with business_span(
+            "otelbi.quality.run",
+            {"otelbi.domain": ",".join(domains), "otelbi.quality.checks": len(checks)},
+        ) as span:
+            report = run_checks(connection, checks, today=today)
+            span.set_attribute("otelbi.quality.errors_failed", len(report.failed_errors))
+            span.set_attribute("otelbi.quality.warnings", len(report.warnings))
+        return report

@@ -32,6 +32,7 @@ from sqlalchemy.exc import DBAPIError
 
 from otelbi.errors import StoreUnavailable
 from otelbi.store.tables import audit_log
+from otelbi.telemetry import business_span
 
 log = logging.getLogger(__name__)
 
@@ -201,16 +202,26 @@ def _stored_values(entry: AuditEntry, occurred_at: dt.datetime) -> dict[str, Any
 
 
 def append(engine: sa.Engine, entry: AuditEntry) -> int:
-    """Insert `entry` at the end of the chain and return its id; StoreUnavailable on failure."""
+    """Insert `entry` at the end of the chain and return its id; StoreUnavailable on failure.
+
+    Runs inside an `otelbi.audit.append` span (an ERROR span when the row is not written).
+    """
     values = _stored_values(entry, dt.datetime.now(dt.UTC))
-    try:
-        with _chain_end(engine) as connection:
-            values["id"], values["prev_hash"] = connection.execute(_next_link(engine)).one()
-            values["row_hash"] = row_hash(values)
-            connection.execute(audit_log.insert(), values)
-            connection.commit()
-    except DBAPIError as error:
-        raise StoreUnavailable(f"the audit log could not be written: {error.orig}") from error
+    attributes = {
+        "otelbi.audit.action": values["action"],
+        "otelbi.audit.outcome": values["outcome"],
+        "otelbi.audit.domain": values["domain"],
+    }
+    with business_span("otelbi.audit.append", attributes) as span:
+        try:
+            with _chain_end(engine) as connection:
+                values["id"], values["prev_hash"] = connection.execute(_next_link(engine)).one()
+                values["row_hash"] = row_hash(values)
+                connection.execute(audit_log.insert(), values)
+                connection.commit()
+        except DBAPIError as error:
+            raise StoreUnavailable(f"the audit log could not be written: {error.orig}") from error
+        span.set_attribute("otelbi.audit.id", int(values["id"]))
     return int(values["id"])
 
 

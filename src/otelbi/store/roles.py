@@ -19,6 +19,7 @@ READ_APPEND_UPDATE = ("SELECT", "INSERT", "UPDATE")
 APP_TABLE_PRIVILEGES: dict[str, tuple[str, ...]] = {
     "audit_log": READ_APPEND,
     "export_records": READ_APPEND,
+    "report_records": READ_APPEND,
     "job_executions": READ_APPEND_UPDATE,  # a run is claimed, then marked started and finished
     "aw_forecasts": READ_APPEND,
     "aw_rep_scores": READ_APPEND,
@@ -47,6 +48,6 @@ def app_role_grants(role: str = DEFAULT_APP_ROLE) -> list[str]:
     statements += [
         f"GRANT USAGE ON SEQUENCE {name}_id_seq TO {role};"
         for name, table in sorted(metadata.tables.items())
-        if "id" in table.c
+        if "id" in table.c and table.c.id.autoincrement is True  # report ids are text
     ]
     return statements

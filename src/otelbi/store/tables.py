@@ -1,10 +1,10 @@
 """The write store's tables, as the migrations leave them.
 
 A test compares these declarations with the schema the Alembic migrations build, so the
-two cannot drift apart. `audit_log` and `export_records` are append-only: triggers reject
-UPDATE, DELETE and TRUNCATE (see migrations/versions/0001_initial.py). `audit_log` is also
-hash-chained (prev_hash → row_hash, see otelbi.store.audit); prev_hash is unique, so the
-chain cannot fork.
+two cannot drift apart. `audit_log`, `export_records` and `report_records` are append-only:
+triggers reject UPDATE, DELETE and TRUNCATE (see migrations/versions/0001_initial.py and
+0003_report_records.py). `audit_log` is also hash-chained (prev_hash → row_hash, see
+otelbi.store.audit); prev_hash is unique, so the chain cannot fork.
 """
 
 from __future__ import annotations
@@ -89,6 +89,28 @@ export_records = sa.Table(
     sa.Column("duration_ms", sa.Float, nullable=False),
     sa.Column("trace_id", sa.String(32), nullable=True),
 )
+
+report_records = sa.Table(
+    "report_records",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("created_by", sa.String(255), nullable=False),
+    sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("days_back", sa.Integer, nullable=False),
+    sa.Column("xlsx_path", sa.String(1000), nullable=False),
+    sa.Column("pdf_path", sa.String(1000), nullable=False),
+    sa.Column("xlsx_bytes", sa.BigInteger, nullable=False),
+    sa.Column("pdf_bytes", sa.BigInteger, nullable=False),
+    sa.Column("xlsx_sha256", sa.String(64), nullable=False),
+    sa.Column("pdf_sha256", sa.String(64), nullable=False),
+    sa.Column("duration_ms", sa.Float, nullable=False),
+    sa.Column("trace_id", sa.String(32), nullable=True),
+    sa.Column("execution_id", Id, nullable=True),
+    sa.Index(None, "created_at"),
+)
+"""One row per full report on REPORT_OUTPUT_DIR; its id (`YYYYMMDDTHHMMSSZ-<8 hex>`) is also
+in the files' names. Append-only, like export_records."""
 
 
 def _snapshot_columns() -> list[sa.Column[object]]:

@@ -2,13 +2,15 @@
 
 Analytics modules declare their queries here (`declare(...)`) and run them only through
 `Statement.rows`, so `otelbi warehouse sql` can print the complete list for a DBA to review
-and the tests can compile and parse every one of them as T-SQL.
+and the tests can compile and parse every one of them as T-SQL — and so every query's
+duration is measured in one place (`otelbi.warehouse.query.duration`, by statement and view).
 """
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +22,7 @@ from sqlalchemy.exc import DBAPIError
 
 from otelbi.domains import Domain
 from otelbi.errors import WarehouseUnavailable
+from otelbi.telemetry import current_telemetry, current_view
 from otelbi.warehouse.engines import SQL_SERVER_VERSION
 
 
@@ -33,12 +36,23 @@ class Statement:
 
     def rows(self, connection: sa.Connection, **parameters: Any) -> Sequence[sa.Row[Any]]:
         """Return the query's rows; raise WarehouseUnavailable if the warehouse fails."""
+        started, ok = time.perf_counter(), False
         try:
-            return connection.execute(self.query, parameters).all()
+            rows = connection.execute(self.query, parameters).all()
+            ok = True
         except DBAPIError as error:
             raise WarehouseUnavailable(
                 f"the {self.domain.display_name} warehouse failed on {self.name}: {error.orig}"
             ) from error
+        finally:
+            current_telemetry().metrics.warehouse_query(
+                domain=self.domain.value,
+                statement=self.name,
+                view=current_view(),
+                ok=ok,
+                seconds=time.perf_counter() - started,
+            )
+        return rows
 
 
 _STATEMENTS: dict[str, Statement] = {}

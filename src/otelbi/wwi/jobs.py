@@ -73,28 +73,28 @@ def store_supplier_scores(context: JobContext) -> JobOutcome:
 JOBS: tuple[JobDefinition, ...] = (
     JobDefinition(
         "wwi.hourly.reorder",
-        Domain.WWI,
+        Domain.WWI.service_name,
         "0 * * * *",
         "reorder recommendations snapshot",
         store_reorder_recommendations,
     ),
     JobDefinition(
         "wwi.hourly.events",
-        Domain.WWI,
+        Domain.WWI.service_name,
         "30 * * * *",
         "stock-level business events",
         detect_stock_events,
     ),
     JobDefinition(
         "wwi.daily.supplier_scores",
-        Domain.WWI,
+        Domain.WWI.service_name,
         "30 3 * * *",
         "supplier scores snapshot",
         store_supplier_scores,
     ),
     JobDefinition(
         "wwi.daily.data_quality",
-        Domain.WWI,
+        Domain.WWI.service_name,
         "0 4 * * *",
         "WideWorldImporters data-quality checks",
         quality_job(WWI_QUALITY),

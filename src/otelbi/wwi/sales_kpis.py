@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from otelbi.domains import Domain
 from otelbi.kpis import EMPTY_BLOCK, KpiBlock, KpiComparison, KpiWindows, SalesKpis
+from otelbi.telemetry import traced_view
 from otelbi.warehouse.catalog import declare
 from otelbi.warehouse.wwi_tables import fact_sale
 
@@ -46,6 +47,7 @@ WINDOW_TOTALS = declare(
 )
 
 
+@traced_view(Domain.WWI, "sales_kpis")
 def sales_kpis(connection: sa.Connection, *, days_back: int) -> SalesKpis | None:
     """Return the KPIs of the `days_back` days ending at the last invoice, or None if no sales."""
     as_of = AS_OF.rows(connection)[0].as_of

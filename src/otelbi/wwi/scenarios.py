@@ -20,8 +20,10 @@ from opentelemetry import trace
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from otelbi.domains import Domain
 from otelbi.errors import InvalidInput, NotFound, StoreUnavailable
 from otelbi.store.tables import wwi_whatif_scenarios as scenarios_table
+from otelbi.telemetry import traced_view
 from otelbi.wwi.reorder import (
     Assumptions,
     ReorderRecommendation,
@@ -176,6 +178,7 @@ def compare(
 _FINGERPRINT = "request_fingerprint"
 
 
+@traced_view(Domain.WWI, "create_scenario", rows=lambda created: len(created[0].items))
 def create_scenario(
     store: sa.Engine,
     warehouse: sa.Connection,

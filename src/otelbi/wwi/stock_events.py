@@ -23,8 +23,10 @@ import sqlalchemy as sa
 from pydantic import BaseModel
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from otelbi.domains import Domain
 from otelbi.errors import StoreUnavailable
 from otelbi.store.tables import wwi_business_events
+from otelbi.telemetry import traced_view
 from otelbi.wwi.reorder import StockPosition
 
 OVERSTOCK_FACTOR = 10
@@ -65,6 +67,7 @@ class EventChanges:
         return self.opened + 2 * self.resolved
 
 
+@traced_view(Domain.WWI, "detect_events", rows=lambda changes: changes.rows_written)
 def detect_events(
     store: sa.Engine,
     positions: Iterable[StockPosition],

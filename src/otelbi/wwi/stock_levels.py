@@ -15,6 +15,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from otelbi.domains import Domain
+from otelbi.telemetry import traced_view
 from otelbi.warehouse.catalog import declare
 from otelbi.warehouse.wwi_tables import (
     dimension_stock_item,
@@ -113,6 +114,7 @@ def _positions() -> sa.Select[tuple[object, ...]]:
 POSITIONS = declare("wwi.stock_levels.positions", Domain.WWI, _positions())
 
 
+@traced_view(Domain.WWI, "stock_levels", rows=lambda levels: len(levels.positions))
 def stock_levels(connection: sa.Connection) -> StockLevels | None:
     """Return every held item's position at the last movement date, or None if no movements.
 
@@ -145,6 +147,7 @@ def stock_levels(connection: sa.Connection) -> StockLevels | None:
     return StockLevels(as_of=as_of, window_days=DEMAND_WINDOW_DAYS, positions=positions)
 
 
+@traced_view(Domain.WWI, "reorder_recommendations", rows=lambda advice: len(advice.items))
 def reorder_recommendations(connection: sa.Connection) -> ReorderRecommendations | None:
     """Return the baseline recommendations for every held item (None without movements)."""
     levels = stock_levels(connection)

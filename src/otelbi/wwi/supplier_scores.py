@@ -27,6 +27,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
 from otelbi.domains import Domain
+from otelbi.telemetry import traced_view
 from otelbi.warehouse.catalog import declare
 from otelbi.warehouse.wwi_tables import (
     dimension_stock_item,
@@ -270,6 +271,7 @@ def ranked_scores(rows: Sequence[sa.Row[Any]]) -> list[SupplierScore]:
     return [s.model_copy(update={"rank": rank}) for rank, s in enumerate(scores, start=1)]
 
 
+@traced_view(Domain.WWI, "supplier_scores", rows=lambda scores: len(scores.suppliers))
 def supplier_scores(
     connection: sa.Connection, *, top_n: int | None = None
 ) -> SupplierScores | None:

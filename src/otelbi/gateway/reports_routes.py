@@ -1,0 +1,169 @@
+"""Full reports: POST /api/reports/generate writes one (REPORTS_GENERATE_SCOPE, if set),
+GET /api/reports lists them, GET /api/reports/{id} shows one and
+GET /api/reports/{id}/xlsx|pdf downloads its files (docs/exports.md, "Full reports")."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Path, Query, Response
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
+
+from otelbi.errors import NotFound, OtelBiError
+from otelbi.gateway.auth import CurrentUser, GatewayDep, ReportsGenerator
+from otelbi.gateway.reports import (
+    MEDIA_TYPES,
+    REPORT_ID_PATTERN,
+    FileKind,
+    ReportRequest,
+    audit_download,
+    generate_report,
+    report_file,
+)
+from otelbi.store.report_records import ReportRecord, get_report_record, recent_report_records
+
+router = APIRouter(prefix="/api/reports")
+
+DEFAULT_TITLE = "OTel BI report"
+
+ReportId = Annotated[
+    str,
+    Path(
+        pattern=REPORT_ID_PATTERN,
+        max_length=40,
+        description="A report id as GET /api/reports lists it, e.g. 20260126T050000Z-3f9a1c2b",
+    ),
+]
+
+
+class ReportParameters(BaseModel):
+    """The optional body of POST /api/reports/generate."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    title: str | None = Field(None, min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$")
+    days_back: int | None = Field(None, ge=1, le=3650)
+
+
+class ReportOut(BaseModel):
+    """A generated report: where its files are on the share, their sizes and SHA-256."""
+
+    report_id: str
+    title: str
+    created_at: dt.datetime
+    created_by: str
+    days_back: int
+    xlsx_path: str
+    pdf_path: str
+    bytes: dict[str, int]
+    sha256: dict[str, str]
+    downloads: dict[str, str]
+    duration_ms: float
+    trace_id: str | None
+    execution_id: int | None
+
+    @classmethod
+    def of(cls, record: ReportRecord) -> ReportOut:
+        """Return the answer describing `record`."""
+        return cls(
+            report_id=record.id,
+            title=record.title,
+            created_at=record.created_at,
+            created_by=record.created_by,
+            days_back=record.days_back,
+            xlsx_path=record.xlsx.path,
+            pdf_path=record.pdf.path,
+            bytes={"xlsx": record.xlsx.bytes, "pdf": record.pdf.bytes},
+            sha256={"xlsx": record.xlsx.sha256, "pdf": record.pdf.sha256},
+            downloads={kind: f"/api/reports/{record.id}/{kind}" for kind in ("xlsx", "pdf")},
+            duration_ms=record.duration_ms,
+            trace_id=record.trace_id,
+            execution_id=record.execution_id,
+        )
+
+
+@router.post("/generate", name="gateway.reports.generate", status_code=201)
+async def post_generate(
+    state: GatewayDep,
+    user: ReportsGenerator,
+    response: Response,
+    parameters: Annotated[ReportParameters | None, Body()] = None,
+) -> ReportOut:
+    """Write a full report (XLSX + PDF of every view) to REPORT_OUTPUT_DIR and describe it."""
+    parameters = parameters or ReportParameters()
+    request = ReportRequest(
+        actor=user.subject,
+        title=parameters.title or DEFAULT_TITLE,
+        days_back=parameters.days_back or state.settings.analytics.default_history_days,
+    )
+    record = await generate_report(state, request)
+    response.headers["Location"] = f"/api/reports/{record.id}"
+    return ReportOut.of(record)
+
+
+@router.get("", name="gateway.reports.list")
+def list_reports(
+    state: GatewayDep,
+    _user: CurrentUser,
+    limit: Annotated[int | None, Query(ge=1, le=1000)] = None,
+    execution_id: Annotated[int | None, Query(ge=1)] = None,
+) -> list[ReportOut]:
+    """Return the generated reports, newest first (`execution_id`: one job run's)."""
+    records = recent_report_records(
+        state.store,
+        limit=limit or state.settings.analytics.storage_default_limit,
+        execution_id=execution_id,
+    )
+    return [ReportOut.of(record) for record in records]
+
+
+@router.get("/{report_id}", name="gateway.reports.get")
+def get_report(report_id: ReportId, state: GatewayDep, _user: CurrentUser) -> ReportOut:
+    """Return one report's description; 404 if there is none with that id."""
+    record = get_report_record(state.store, report_id)
+    if record is None:
+        raise NotFound(f"there is no report {report_id} (GET /api/reports lists them)")
+    return ReportOut.of(record)
+
+
+@router.get("/{report_id}/{kind}", name="gateway.reports.download")
+async def download_report(
+    report_id: ReportId, kind: FileKind, state: GatewayDep, user: CurrentUser
+) -> Response:
+    """Download a report's file as written: 404 if gone, 409 if changed, 503 if unreadable."""
+    started = time.perf_counter()
+    try:
+        record, data = await run_in_threadpool(report_file, state, report_id, kind)
+    except OtelBiError as error:
+        await run_in_threadpool(
+            audit_download,
+            state,
+            actor=user.subject,
+            report_id=report_id,
+            kind=kind,
+            started=started,
+            error=error,
+        )
+        raise
+    file = record.file(kind)
+    await run_in_threadpool(
+        audit_download,
+        state,
+        actor=user.subject,
+        report_id=report_id,
+        kind=kind,
+        started=started,
+        error=None,
+        file=file,
+    )
+    return Response(
+        data,
+        media_type=MEDIA_TYPES[kind],
+        headers={
+            "Content-Disposition": f'attachment; filename="otelbi-report-{record.id}.{kind}"',
+            "Cache-Control": "no-store",
+        },
+    )

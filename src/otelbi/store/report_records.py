@@ -1,0 +1,111 @@
+"""Report records: one append-only row per full report written to REPORT_OUTPUT_DIR.
+
+A row names both files with their size and SHA-256 as written; a download reads the path
+from here (never from the request) and checks the file still has that size and hash.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.exc import DBAPIError
+
+from otelbi.errors import StoreUnavailable
+from otelbi.store.tables import report_records
+
+
+@dataclass(frozen=True)
+class ReportFile:
+    """One written file: where, how big, its SHA-256."""
+
+    path: str
+    bytes: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class ReportRecord:
+    """One full report: who asked, for what, and its two files."""
+
+    id: str
+    created_at: dt.datetime
+    created_by: str
+    title: str
+    days_back: int
+    xlsx: ReportFile
+    pdf: ReportFile
+    duration_ms: float
+    trace_id: str | None = None
+    execution_id: int | None = None
+
+    def file(self, kind: str) -> ReportFile:
+        """Return the `xlsx` or `pdf` file."""
+        return {"xlsx": self.xlsx, "pdf": self.pdf}[kind]
+
+
+def append_report_record(engine: sa.Engine, record: ReportRecord) -> None:
+    """Insert `record`; raise StoreUnavailable if the store fails."""
+    values = {
+        **{key: value for key, value in asdict(record).items() if key not in ("xlsx", "pdf")},
+        "created_by": record.created_by[:255],
+        "duration_ms": round(record.duration_ms, 3),
+    }
+    for kind in ("xlsx", "pdf"):
+        file = record.file(kind)
+        values |= {f"{kind}_path": file.path, f"{kind}_bytes": file.bytes}
+        values[f"{kind}_sha256"] = file.sha256
+    try:
+        with engine.begin() as connection:
+            connection.execute(report_records.insert(), values)
+    except DBAPIError as error:
+        raise StoreUnavailable(f"the report record could not be written: {error.orig}") from error
+
+
+def _record(row: sa.RowMapping) -> ReportRecord:
+    files = {
+        kind: ReportFile(row[f"{kind}_path"], int(row[f"{kind}_bytes"]), row[f"{kind}_sha256"])
+        for kind in ("xlsx", "pdf")
+    }
+    return ReportRecord(
+        id=row["id"],
+        created_at=row["created_at"],
+        created_by=row["created_by"],
+        title=row["title"],
+        days_back=row["days_back"],
+        xlsx=files["xlsx"],
+        pdf=files["pdf"],
+        duration_ms=row["duration_ms"],
+        trace_id=row["trace_id"],
+        execution_id=row["execution_id"],
+    )
+
+
+def get_report_record(engine: sa.Engine, report_id: str) -> ReportRecord | None:
+    """Return the record of `report_id`, or None."""
+    query = sa.select(report_records).where(report_records.c.id == report_id)
+    try:
+        with engine.connect() as connection:
+            row = connection.execute(query).mappings().first()
+    except DBAPIError as error:
+        raise StoreUnavailable(f"report records could not be read: {error.orig}") from error
+    return None if row is None else _record(row)
+
+
+def recent_report_records(
+    engine: sa.Engine, *, limit: int, execution_id: int | None = None
+) -> list[ReportRecord]:
+    """Return the newest records first (only the one job run's, with `execution_id`)."""
+    query = (
+        sa.select(report_records)
+        .order_by(report_records.c.created_at.desc(), report_records.c.id.desc())
+        .limit(limit)
+    )
+    if execution_id is not None:
+        query = query.where(report_records.c.execution_id == execution_id)
+    try:
+        with engine.connect() as connection:
+            return [_record(row) for row in connection.execute(query).mappings()]
+    except DBAPIError as error:
+        raise StoreUnavailable(f"report records could not be read: {error.orig}") from error

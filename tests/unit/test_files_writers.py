@@ -7,7 +7,6 @@ import csv
 import datetime as dt
 import io
 import re
-import shutil
 import subprocess
 import tempfile
 from collections.abc import Generator, Sequence
@@ -255,10 +254,6 @@ def test_xlsx_spool_file_is_deleted_when_the_stream_ends(
 
 # --- PDF ---------------------------------------------------------------------------------
 
-needs_pdftotext = pytest.mark.skipif(
-    shutil.which("pdftotext") is None, reason="pdftotext (Debian poppler-utils) is missing"
-)
-
 
 def _pdf_text(data: bytes, tmp_path: Path, *, layout: bool = False) -> str:
     path = tmp_path / "export.pdf"
@@ -273,7 +268,6 @@ def _collapsed(text: str) -> str:
     return " ".join(text.split())
 
 
-@needs_pdftotext
 def test_pdf_shows_title_parameters_as_of_and_every_cell(tmp_path: Path) -> None:
     chart = Chart(ChartKind.BAR, "Units of the top rows", category="name", value="units")
     data, rows, _ = _drain(write_pdf(_table(chart=chart)))
@@ -292,7 +286,6 @@ def test_pdf_shows_title_parameters_as_of_and_every_cell(tmp_path: Path) -> None
     assert "page 1 of 1" in text
 
 
-@needs_pdftotext
 def test_pdf_repeats_the_header_on_every_page_and_numbers_them(tmp_path: Path) -> None:
     many = [(f"item {n}", n, n * 1.5, n / 7, 1.0, AS_OF, None) for n in range(2_000)]
     data, rows, _ = _drain(write_pdf(_table(many)))
@@ -308,7 +301,6 @@ def test_pdf_repeats_the_header_on_every_page_and_numbers_them(tmp_path: Path) -
     assert shown == list(range(2_000))
 
 
-@needs_pdftotext
 def test_pdf_past_its_cap_shows_the_first_rows_and_says_so(tmp_path: Path) -> None:
     many = [(f"item {n}", n, None, None, None, None, None) for n in range(120)]
     data, rows, _ = _drain(write_pdf(_table(many), max_rows=50))
@@ -320,7 +312,6 @@ def test_pdf_past_its_cap_shows_the_first_rows_and_says_so(tmp_path: Path) -> No
     assert "item 50" not in text
 
 
-@needs_pdftotext
 def test_pdf_wraps_long_text_instead_of_cutting_it(tmp_path: Path) -> None:
     reason = "projected 1,234.5 at the 14-day lead time ≤ reorder level 50 " * 4
     wide = [(reason.strip(), 1, 1, 1, 1, AS_OF, GENERATED)] * 3
@@ -329,7 +320,6 @@ def test_pdf_wraps_long_text_instead_of_cutting_it(tmp_path: Path) -> None:
     assert text.count(_collapsed(reason)) == 3
 
 
-@needs_pdftotext
 @pytest.mark.parametrize("kind", list(ChartKind))
 def test_pdf_charts_draw_with_gaps_and_no_rows(tmp_path: Path, kind: ChartKind) -> None:
     chart = Chart(kind, "A chart", category="day", value="revenue", lower="units", upper="cover")

@@ -30,12 +30,10 @@ from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.functions import FunctionElement
 
 from otelbi.domains import Domain
 from otelbi.warehouse.catalog import Statement, declare
+from otelbi.warehouse.date_functions import DaysBetween
 from otelbi.warehouse.engines import METADATA
 
 Number = int | float
@@ -257,28 +255,6 @@ def freshness(
         threshold=max_days,
         parameters=today_parameter,
     )
-
-
-class DaysBetween(FunctionElement[int]):
-    """Whole days from the first date to the second (day boundaries crossed).
-
-    SQL Server spells it DATEDIFF(day, a, b) and DuckDB date_diff('day', a, b); no spelling
-    reads on both, so each dialect gets its own.
-    """
-
-    type = sa.Integer()
-    inherit_cache = True
-    name = "days_between"
-
-
-@compiles(DaysBetween, "mssql")
-def _days_between_mssql(element: DaysBetween, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"DATEDIFF(day, {compiler.process(element.clauses, **kw)})"
-
-
-@compiles(DaysBetween, "duckdb")
-def _days_between_duckdb(element: DaysBetween, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"date_diff('day', {compiler.process(element.clauses, **kw)})"
 
 
 def _table_check(

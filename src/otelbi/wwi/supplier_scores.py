@@ -21,14 +21,11 @@ from typing import Any
 
 import sqlalchemy as sa
 from pydantic import BaseModel
-from sqlalchemy.exc import CompileError
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.functions import FunctionElement
 
 from otelbi.domains import Domain
 from otelbi.telemetry import traced_view
 from otelbi.warehouse.catalog import declare
+from otelbi.warehouse.date_functions import DaysBetween
 from otelbi.warehouse.wwi_tables import (
     dimension_stock_item,
     dimension_supplier,
@@ -41,29 +38,6 @@ FILL_RATE_WEIGHT = 0.3
 DELAY_WEIGHT = 0.2
 DELAY_HORIZON_DAYS = 14.0
 """An average delay of this many days (or more) earns nothing of the delay weight."""
-
-
-class DaysBetween(FunctionElement[int]):
-    """Whole days from the first date to the second (negative if the second is earlier)."""
-
-    type = sa.Integer()
-    name = "days_between"
-    inherit_cache = True
-
-
-@compiles(DaysBetween, "mssql")
-def _days_between_mssql(element: DaysBetween, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"DATEDIFF(day, {compiler.process(element.clauses, **kw)})"
-
-
-@compiles(DaysBetween, "duckdb")
-def _days_between_duckdb(element: DaysBetween, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"date_diff('day', {compiler.process(element.clauses, **kw)})"
-
-
-@compiles(DaysBetween)
-def _days_between_other(element: DaysBetween, compiler: SQLCompiler, **kw: Any) -> str:
-    raise CompileError(f"DaysBetween has no rendering for {compiler.dialect.name}")
 
 
 def _current_versions(

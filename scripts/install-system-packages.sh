@@ -3,9 +3,14 @@
 #   libltdl7      the ODBC driver bundled by mssql-python loads it (SQL Server connections)
 #   poppler-utils pdftotext, to read exported PDFs back in tests
 #   fonts-dejavu-core  DejaVu Sans, the font of exported PDFs (covers ≤, ≥, accents)
+# With --with-test-tools also:
+#   chromium      the browser the web app's tests drive (through Playwright, no download)
 set -euo pipefail
 
 packages=(libltdl7 poppler-utils fonts-dejavu-core)
+if [ "${1:-}" = "--with-test-tools" ]; then
+  packages+=(chromium)
+fi
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -20,7 +20,12 @@ const withAccessToken: Middleware = {
   },
 };
 
-export const api = createClient<paths>({ baseUrl: env.apiBaseUrl });
+export const api = createClient<paths>({
+  // Absolute even when the API is the app's own origin: fetch outside a page needs it.
+  baseUrl: env.apiBaseUrl || window.location.origin,
+  // Looked up at each call, not once: instrumentation (tracing) and tests wrap it later.
+  fetch: (input) => globalThis.fetch(input),
+});
 api.use(withAccessToken);
 
 interface FetchResult<T> {

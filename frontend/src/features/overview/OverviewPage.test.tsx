@@ -1,0 +1,55 @@
+import { screen, waitFor } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+
+import { OverviewPage } from '@/features/overview/OverviewPage';
+import { jsonResponse, renderWithProviders } from '@/test/render';
+
+const block = {
+  revenue: 1234567.89,
+  orders: 1000,
+  average_order_value: 1234.57,
+  units: 2500,
+  gross_margin: 400000,
+  gross_margin_pct: 32.4,
+};
+const comparison = {
+  total: block,
+  previous: block,
+  change_pct: { revenue: 12.5, orders: -3, average_order_value: 0, units: null, gross_margin: 1, gross_margin_pct: 2 },
+};
+
+function route(url: string): Response {
+  const path = new URL(url).pathname;
+  if (path === '/api/aw/sales/kpis') {
+    return jsonResponse({ ...comparison, as_of: '2014-01-28', window_days: 90, channels: { internet: comparison } });
+  }
+  if (path === '/api/wwi/sales/kpis') {
+    return jsonResponse(
+      { error: 'unavailable', detail: 'the WideWorldImporters warehouse is not available' },
+      503,
+      { 'x-trace-id': 'abc123' },
+    );
+  }
+  return jsonResponse({ error: 'not_found', detail: 'not in this test' }, 404);
+}
+
+describe('OverviewPage', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('shows each warehouse strip on its own: one down does not take the other with it', async () => {
+    vi.spyOn(globalThis, 'fetch').mockImplementation((input) =>
+      Promise.resolve(route(input instanceof Request ? input.url : String(input))),
+    );
+    renderWithProviders(<OverviewPage />, { searchParams: '?days=90' });
+
+    await waitFor(() => {
+      expect(screen.getByTestId('aw-revenue-value')).toHaveTextContent('$1.2M');
+    });
+    expect(screen.getByTestId('aw-revenue-value')).toHaveAttribute('data-exact', '$1,234,567.89');
+    const alerts = await screen.findAllByRole('alert');
+    expect(alerts.some((a) => a.textContent.includes('WideWorldImporters warehouse is not available'))).toBe(true);
+    expect(screen.getAllByTestId('trace-id')[0]).toHaveTextContent('abc123');
+  });
+});

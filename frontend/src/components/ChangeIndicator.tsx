@@ -23,7 +23,7 @@ export function ChangeIndicator({ value, against, size = 'sm' }: ChangeIndicator
   const Icon = value > 0 ? IconArrowUpRight : value < 0 ? IconArrowDownRight : IconArrowRight;
   const color = value > 0 ? 'teal' : value < 0 ? 'red' : 'dimmed';
   return (
-    <Group gap={2} wrap="nowrap" title={`${formatChange(value)} ${against}`}>
+    <Group gap={2} wrap="nowrap" pos="relative" title={`${formatChange(value)} ${against}`}>
       <Icon size={14} aria-hidden color={`var(--mantine-color-${color === 'dimmed' ? 'dimmed' : `${color}-text`})`} />
       <Text size={size} c={color} fw={600} className="figures">
         {formatChange(value)}

@@ -31,7 +31,13 @@ describe('ErrorPanel', () => {
     expect(retry).toHaveBeenCalledOnce();
     unmount();
 
-    const refused = new ApiError({ ...unavailable, status: 422, kind: 'invalid_input', detail: 'days_back: too big' });
+    const refused = new ApiError({
+      status: 422,
+      kind: 'invalid_input',
+      detail: 'days_back: too big',
+      traceId: null,
+      operation: 'WideWorldImporters sales KPIs',
+    });
     renderWithProviders(<ErrorPanel error={refused} onRetry={retry} />);
     expect(screen.queryByRole('button', { name: 'Try again' })).not.toBeInTheDocument();
   });

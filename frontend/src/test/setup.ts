@@ -1,6 +1,6 @@
 import '@testing-library/jest-dom/vitest';
 import { cleanup } from '@testing-library/react';
-import { afterEach } from 'vitest';
+import { afterEach, vi } from 'vitest';
 
 afterEach(() => {
   cleanup();
@@ -27,3 +27,10 @@ class ResizeObserverStub {
 }
 window.ResizeObserver = ResizeObserverStub;
 window.HTMLElement.prototype.scrollIntoView = () => {};
+
+// jsdom has no canvas: charts render their container (with its data-points) but draw nothing.
+vi.mock('@/components/chart/echarts-setup', () => ({
+  echarts: {
+    init: () => ({ setOption: () => {}, resize: () => {}, dispose: () => {} }),
+  },
+}));

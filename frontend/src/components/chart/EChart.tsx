@@ -25,7 +25,7 @@ export default function EChart({ option, height, label }: EChartProps) {
     const chart = echarts.init(element, dark ? 'dark' : undefined, { renderer: 'canvas' });
     const resize = new ResizeObserver(() => { chart.resize(); });
     resize.observe(element);
-    chart.setOption({ backgroundColor: 'transparent', aria: { enabled: true }, ...option });
+    chart.setOption(withCanvasTooltip({ backgroundColor: 'transparent', aria: { enabled: true }, ...option }));
     return () => {
       resize.disconnect();
       chart.dispose();
@@ -43,6 +43,15 @@ export default function EChart({ option, height, label }: EChartProps) {
       style={{ height }}
     />
   );
+}
+
+/**
+ * ECharts' default HTML tooltip writes `style="…"` markup, which the CSP refuses; its
+ * rich-text tooltip is drawn on the canvas instead.
+ */
+function withCanvasTooltip(option: EChartsCoreOption): EChartsCoreOption {
+  const tooltip = (option as { tooltip?: object }).tooltip;
+  return tooltip === undefined ? option : { ...option, tooltip: { ...tooltip, renderMode: 'richText' } };
 }
 
 /** `name:count` per series, e.g. "Forecast:30", so a reader (or a test) can check the data. */

@@ -1,4 +1,4 @@
-"""The one command line: `otelbi serve | warehouse | jobs | audit | db`.
+"""The one command line: `otelbi serve | warehouse | jobs | audit | db | openapi`.
 
 otelbi serve [gateway|aw|wwi]        all three services in one process, or one of them
 otelbi warehouse generate aw|wwi     build the embedded DuckDB warehouse from the generator
@@ -9,6 +9,7 @@ otelbi jobs run JOB_ID [--scheduled-for ISO] [--remote-services]    run a job no
 otelbi audit verify                  walk the audit log's hash chain (exit 1 if broken)
 otelbi db upgrade                    apply the write-store migrations
 otelbi db grants [--role NAME]       the GRANT statements of the application role
+otelbi openapi [--output PATH]       the public API's OpenAPI document (JSON)
 """
 
 from __future__ import annotations
@@ -113,6 +114,14 @@ def _parser() -> argparse.ArgumentParser:
     grants = db_commands.add_parser("grants", help="print the application role's GRANTs")
     grants.add_argument("--role", default="otelbi_app", help="the application role's name")
     grants.set_defaults(handler=_db_grants)
+
+    openapi = commands.add_parser(
+        "openapi", help="write the OpenAPI document of the public API (the gateway's)"
+    )
+    openapi.add_argument(
+        "--output", type=Path, default=None, help="write it to this file (default: stdout)"
+    )
+    openapi.set_defaults(handler=_openapi)
     return parser
 
 
@@ -314,6 +323,22 @@ def _db_upgrade(args: argparse.Namespace) -> int:
     engine = create_store_engine(Settings())
     upgrade_to_head(engine)
     print(f"write store at revision {current_revision(engine)}")
+    return 0
+
+
+def _openapi(args: argparse.Namespace) -> int:
+    from otelbi.gateway.app import create_gateway_app  # noqa: PLC0415
+    from otelbi.gateway.openapi import openapi_json  # noqa: PLC0415
+    from otelbi.telemetry import disabled_telemetry  # noqa: PLC0415
+
+    # The app object only: its lifespan (store, services, scheduler) never runs.
+    app = create_gateway_app(Settings(), disabled_telemetry(GATEWAY_SERVICE_NAME))
+    text = openapi_json(app.openapi())
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        args.output.write_text(text, encoding="utf-8")
+        print(f"wrote {args.output}")
     return 0
 
 

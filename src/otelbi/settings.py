@@ -123,12 +123,14 @@ EXACT_ORIGIN = re.compile(
 
 
 class WebSettings(BaseSettings):
-    """What the gateway lets a browser do: call it from other origins, send large bodies."""
+    """What the gateway gives a browser: the web app, calls from other origins, large bodies."""
 
     model_config = _config()
 
     cors_allowed_origins: str = ""
     max_request_body_bytes: int = Field(1024 * 1024, ge=1)
+    # The built web app the gateway serves at /; relative: to the working directory.
+    frontend_dist_dir: Path = Path("frontend/dist")
 
     @property
     def allowed_origins(self) -> tuple[str, ...]:

@@ -73,7 +73,9 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> Non
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise AssertionError(f"otelbi serve exited with {process.returncode}:\n{log.read_text()}")
+            raise AssertionError(
+                f"otelbi serve exited with {process.returncode}:\n{log.read_text()}"
+            )
         try:
             if httpx.get(f"{url}/api/config", timeout=2).status_code == 200:
                 return

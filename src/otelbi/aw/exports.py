@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from fastapi.responses import StreamingResponse
 
 from otelbi.aw.forecast_model import MAX_HORIZON_DAYS
@@ -25,12 +25,15 @@ from otelbi.aw.routes import (
 from otelbi.aw.sales_forecast import SalesForecast
 from otelbi.aw.sales_history import Grain, SalesHistory
 from otelbi.domain_service.dependencies import StateDep, WarehouseDep
-from otelbi.domain_service.exports import ExportDep, FormatQuery
+from otelbi.domain_service.exports import ExportDep, FormatQuery, export_router
 from otelbi.domain_service.parameters import DaysBack, TopN
 from otelbi.files.table import Chart, ChartKind, Column, Table, attribute_rows
 from otelbi.files.table import ColumnKind as Kind
+from otelbi.web.errors import error_responses
 
-router = APIRouter(prefix="/api/aw/export")
+router = export_router("/api/aw/export")
+NO_DATA = error_responses(404)
+"""An export of a view answers 404 when the view would."""
 
 ALL_HISTORY = "all history"
 
@@ -154,7 +157,7 @@ def product_demand_table(demand: ProductDemandList, *, top_n: int) -> Table:
     )
 
 
-@router.get("/sales-history", name="aw.export.sales_history")
+@router.get("/sales-history", name="aw.export.sales_history", responses=NO_DATA)
 def export_sales_history(
     export: ExportDep,
     state: StateDep,
@@ -168,7 +171,7 @@ def export_sales_history(
     return export.download(sales_history_table(history), file_format, view="sales-history")
 
 
-@router.get("/sales-forecast", name="aw.export.sales_forecast")
+@router.get("/sales-forecast", name="aw.export.sales_forecast", responses=NO_DATA)
 def export_sales_forecast(
     export: ExportDep,
     state: StateDep,
@@ -181,7 +184,7 @@ def export_sales_forecast(
     return export.download(sales_forecast_table(forecast), file_format, view="sales-forecast")
 
 
-@router.get("/rep-scores", name="aw.export.rep_scores")
+@router.get("/rep-scores", name="aw.export.rep_scores", responses=NO_DATA)
 def export_rep_scores(
     export: ExportDep,
     state: StateDep,
@@ -196,7 +199,7 @@ def export_rep_scores(
     return export.download(table, file_format, view="rep-scores")
 
 
-@router.get("/product-demand", name="aw.export.product_demand")
+@router.get("/product-demand", name="aw.export.product_demand", responses=NO_DATA)
 def export_product_demand(
     export: ExportDep,
     state: StateDep,

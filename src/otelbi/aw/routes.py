@@ -24,8 +24,14 @@ from otelbi.domain_service.parameters import DaysBack, StorageLimit, StorageOffs
 from otelbi.errors import NotFound
 from otelbi.kpis import AwSalesKpis
 from otelbi.store.snapshots import RecordPage
+from otelbi.web.errors import error_responses
 
-router = APIRouter(prefix="/api/aw", dependencies=[Audited])
+# Every route reads the store (its audit row) and can answer 503 when it is down.
+router = APIRouter(
+    prefix="/api/aw", tags=["aw"], dependencies=[Audited], responses=error_responses(503)
+)
+NO_DATA = error_responses(404)
+"""A view of the warehouse answers 404 while the warehouse holds nothing to show."""
 
 NO_SALES = "the warehouse holds no sales yet"
 
@@ -38,7 +44,7 @@ RankingDays = Annotated[
 ]
 
 
-@router.get("/sales/kpis", name="aw.sales.kpis")
+@router.get("/sales/kpis", name="aw.sales.kpis", responses=NO_DATA)
 def get_sales_kpis(
     state: StateDep, warehouse: WarehouseDep, days_back: DaysBack = None
 ) -> AwSalesKpis:
@@ -51,7 +57,7 @@ def get_sales_kpis(
     return kpis
 
 
-@router.get("/sales/history", name="aw.sales.history")
+@router.get("/sales/history", name="aw.sales.history", responses=NO_DATA)
 def get_sales_history(
     state: StateDep,
     warehouse: WarehouseDep,
@@ -69,7 +75,7 @@ def get_sales_history(
     return history
 
 
-@router.get("/sales/forecast", name="aw.sales.forecast")
+@router.get("/sales/forecast", name="aw.sales.forecast", responses=NO_DATA)
 def get_sales_forecast(
     state: StateDep,
     warehouse: WarehouseDep,
@@ -87,7 +93,7 @@ def get_sales_forecast(
     return forecast
 
 
-@router.get("/reps/scores", name="aw.reps.scores")
+@router.get("/reps/scores", name="aw.reps.scores", responses=NO_DATA)
 def get_rep_scores(
     state: StateDep, warehouse: WarehouseDep, top_n: TopN = None, days_back: RankingDays = None
 ) -> RepScores:
@@ -102,7 +108,7 @@ def get_rep_scores(
     return scores
 
 
-@router.get("/products/demand", name="aw.products.demand")
+@router.get("/products/demand", name="aw.products.demand", responses=NO_DATA)
 def get_product_demand(
     state: StateDep, warehouse: WarehouseDep, top_n: TopN = None, days_back: RankingDays = None
 ) -> ProductDemandList:

@@ -1,22 +1,18 @@
-"""Builds a domain service (aw-service or wwi-service) around its router."""
+"""Builds a domain service (aw-service or wwi-service) around its routers."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from typing import Any
 
 import sqlalchemy as sa
 from fastapi import APIRouter, FastAPI
-from sqlalchemy.exc import DBAPIError
 
 from otelbi import __version__
-from otelbi.domain_service.dependencies import CallerDep, StateDep
-from otelbi.domain_service.job_routes import job_router
 from otelbi.domain_service.state import ServiceState
 from otelbi.domains import Domain
-from otelbi.errors import OtelBiError, WarehouseUnavailable
+from otelbi.errors import WarehouseUnavailable
 from otelbi.jobs.definitions import JobDefinition
 from otelbi.jobs.runner import JobRunner
 from otelbi.jobs.scheduler import JobScheduler
@@ -31,12 +27,16 @@ log = logging.getLogger(__name__)
 
 def create_domain_app(
     domain: Domain,
-    router: APIRouter,
+    routers: Sequence[APIRouter],
     jobs: Sequence[JobDefinition],
     settings: Settings,
     telemetry: Telemetry,
 ) -> FastAPI:
-    """Return the FastAPI application of `domain`'s service, serving `router` and `jobs`."""
+    """Return the FastAPI application of `domain`'s service, serving `routers` and `jobs`.
+
+    `routers` are the service's public API, reached through the gateway at the same paths;
+    the gateway's OpenAPI document describes them (gateway/openapi.py).
+    """
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -105,24 +105,6 @@ def create_domain_app(
     def livez() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get(f"/api/{domain.value}/health", name=f"{domain.value}.health")
-    def health(state: StateDep, _caller: CallerDep) -> dict[str, Any]:
-        checks = {"warehouse": _check(state.warehouse), "store": _check(lambda: state.store)}
-        healthy = all(result == "ok" for result in checks.values())
-        return {"status": "ok" if healthy else "degraded", "checks": checks}
-
-    app.include_router(router)
-    app.include_router(job_router(f"/api/{domain.value}"))
+    for router in routers:
+        app.include_router(router)
     return app
-
-
-def _check(engine: Callable[[], sa.Engine]) -> str:
-    """Return "ok" if the engine answers SELECT 1, else what went wrong."""
-    try:
-        with engine().connect() as connection:
-            connection.execute(sa.select(sa.literal(1)))
-    except OtelBiError as error:
-        return error.detail
-    except DBAPIError as error:
-        return f"error: {error.orig}"
-    return "ok"

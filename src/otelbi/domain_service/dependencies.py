@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import Annotated
 
 import sqlalchemy as sa
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Request
 from fastapi.exceptions import RequestValidationError
 from opentelemetry import trace
 
@@ -27,10 +27,13 @@ def service_state(request: Request) -> ServiceState:
 StateDep = Annotated[ServiceState, Depends(service_state)]
 
 
-def internal_caller(
-    state: StateDep, authorization: Annotated[str | None, Header()] = None
-) -> InternalCaller:
-    """Return the verified caller of an internal request; 401 without a valid internal token."""
+def internal_caller(request: Request, state: StateDep) -> InternalCaller:
+    """Return the verified caller of an internal request; 401 without a valid internal token.
+
+    The header is read from the request, not declared as a parameter: the gateway's OpenAPI
+    document describes these routes as the public reaches them, behind a user's bearer token.
+    """
+    authorization = request.headers.get("authorization")
     if not authorization or not authorization.lower().startswith("bearer "):
         raise Unauthenticated(
             "this service accepts only internal tokens from the gateway",

@@ -22,7 +22,7 @@ from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import StreamingResponse
 from opentelemetry import context as otel_context
@@ -36,6 +36,8 @@ from otelbi.files.formats import ExportFormat
 from otelbi.files.table import Table
 from otelbi.store import audit
 from otelbi.store.export_records import ExportRecord, append_export_record
+from otelbi.web.downloads import download_responses
+from otelbi.web.errors import error_responses
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +53,26 @@ class DownloadAborted(RuntimeError):
 FormatQuery = Annotated[
     ExportFormat, Query(alias="format", description="File format: csv, xlsx or pdf")
 ]
+
+
+def export_router(prefix: str) -> APIRouter:
+    """Return the router of a domain's download routes, under `prefix`.
+
+    Not `Audited` (see above); in the OpenAPI document each route answers a CSV, XLSX or PDF
+    file, or 503 when the warehouse or the store is down.
+    """
+    return APIRouter(
+        prefix=prefix,
+        tags=["exports"],
+        default_response_class=StreamingResponse,
+        responses={
+            **download_responses(
+                (file_format.media_type for file_format in ExportFormat),
+                "The view as a file of the asked format",
+            ),
+            **error_responses(503),
+        },
+    )
 
 
 def export_filename(domain: str, view: str, table: Table, file_format: ExportFormat) -> str:

@@ -7,28 +7,35 @@ job's own audit row names the user. GET …/jobs lists the service's jobs and sc
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 
 from otelbi.domain_service.dependencies import CallerDep, StateDep
+from otelbi.domains import Domain
 from otelbi.errors import DependencyUnavailable
+from otelbi.jobs.definitions import JobSchedule
+from otelbi.jobs.executions import JobRunStarted
+from otelbi.web.errors import error_responses
 
 
-def job_router(prefix: str) -> APIRouter:
-    """Return the job routes of a domain service under `prefix` (e.g. /api/aw)."""
-    router = APIRouter(prefix=prefix)
+def job_router(domain: Domain) -> APIRouter:
+    """Return the job routes of `domain`'s service, under /api/<domain>/jobs."""
+    router = APIRouter(prefix=f"/api/{domain.value}", tags=["jobs"])
 
-    @router.get("/jobs", name="jobs.list")
-    def list_jobs(state: StateDep, _caller: CallerDep) -> list[dict[str, str]]:
-        return [
-            {"job_id": job.job_id, "cron": job.cron, "description": job.description}
-            for job in state.job_runner().jobs.values()
-        ]
+    @router.get("/jobs", name=f"{domain.value}.jobs.list")
+    def list_jobs(state: StateDep, _caller: CallerDep) -> list[JobSchedule]:
+        """Return the service's jobs and their schedules."""
+        return [JobSchedule.of(job) for job in state.job_runner().jobs.values()]
 
-    @router.post("/jobs/{job_id}/run", name="jobs.run", status_code=202)
-    async def run_job(job_id: str, state: StateDep, caller: CallerDep) -> dict[str, Any]:
+    @router.post(
+        "/jobs/{job_id}/run",
+        name=f"{domain.value}.jobs.run",
+        status_code=202,
+        responses=error_responses(404, 503),
+    )
+    async def run_job(job_id: str, state: StateDep, caller: CallerDep) -> JobRunStarted:
+        """Run a job now (JOBS_RUN_SCOPE, if set); answers the new execution id (404 if unknown)."""
         runner = state.job_runner()
         job = runner.find(job_id)
         scheduled_for = dt.datetime.now(dt.UTC)
@@ -36,6 +43,6 @@ def job_router(prefix: str) -> APIRouter:
         if execution_id is None:
             raise DependencyUnavailable(f"job {job_id} was claimed twice at {scheduled_for}")
         state.background.submit(runner.run, job, execution_id, scheduled_for, actor=caller.subject)
-        return {"execution_id": execution_id, "job_id": job_id, "status": "running"}
+        return JobRunStarted(execution_id=execution_id, job_id=job_id, status="running")
 
     return router

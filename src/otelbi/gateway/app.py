@@ -21,8 +21,10 @@ from starlette.middleware.cors import CORSMiddleware
 from otelbi import __version__
 from otelbi.domains import GATEWAY_SERVICE_NAME, Domain
 from otelbi.gateway import audit_routes, jobs_routes, reports_routes, routes
+from otelbi.gateway.openapi import install_openapi, operation_id
 from otelbi.gateway.report_job import GATEWAY_JOBS
 from otelbi.gateway.state import GatewayState
+from otelbi.gateway.web_app import WebApp
 from otelbi.jobs.runner import JobRunner
 from otelbi.jobs.scheduler import JobScheduler
 from otelbi.security.user_tokens import UserTokenValidator
@@ -50,6 +52,7 @@ def create_gateway_app(
     embedded_services: Mapping[Domain, FastAPI] | None = None,
 ) -> FastAPI:
     """Return the gateway; with `embedded_services`, it runs them in-process."""
+    web_app = WebApp(settings.web.frontend_dist_dir)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -96,6 +99,7 @@ def create_gateway_app(
                 scheduler.start()
             if not settings.auth.require_frontend_auth:
                 log.warning("REQUIRE_FRONTEND_AUTH=false: the API answers without a login")
+            web_app.warn_if_not_built()
             yield
             if settings.jobs.jobs_enabled:
                 scheduler.stop()
@@ -104,7 +108,12 @@ def create_gateway_app(
         store.dispose()
         telemetry.shutdown()
 
-    app = FastAPI(title="OTel BI api-gateway", version=__version__, lifespan=lifespan)
+    app = FastAPI(
+        title="OTel BI api-gateway",
+        version=__version__,
+        lifespan=lifespan,
+        generate_unique_id_function=operation_id,
+    )
     install_error_handlers(app)
     _add_web_hardening(app, settings)
     instrument_app(app, telemetry)
@@ -112,6 +121,9 @@ def create_gateway_app(
     app.include_router(audit_routes.router)
     app.include_router(jobs_routes.router)
     app.include_router(reports_routes.router)
+    # Last: every API route (and /openapi.json, /docs) wins over the web app's paths.
+    app.router.routes.append(web_app)
+    install_openapi(app)
     return app
 
 

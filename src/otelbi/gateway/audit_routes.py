@@ -4,19 +4,45 @@ the hash chain checked end to end."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, Field
 
 from otelbi.errors import InvalidInput
 from otelbi.gateway.auth import CurrentUser, GatewayDep, audit_read_scope, require_scope
 from otelbi.store import audit
+from otelbi.web.errors import error_responses
 
 # Every route here reads the audit log, so all of them need AUDIT_READ_SCOPE (when set).
-router = APIRouter(prefix="/api", dependencies=[Depends(require_scope(audit_read_scope))])
+router = APIRouter(
+    prefix="/api",
+    tags=["audit"],
+    dependencies=[Depends(require_scope(audit_read_scope))],
+    responses=error_responses(503),
+)
 
 IsoDateTime = Annotated[str | None, Query(json_schema_extra={"format": "date-time"})]
+
+
+class AuditRow(BaseModel):
+    """One audit-log row: who did what, with which parameters, how it ended, and its hashes."""
+
+    id: int
+    occurred_at: dt.datetime
+    actor: str = Field(description="The user's subject, or anonymous, or unauthenticated")
+    domain: Literal["aw", "wwi", "gateway"]
+    action: str = Field(description="A route name (aw.sales.kpis), job.run, export, …")
+    resource: str
+    parameters: dict[str, Any] = Field(description="The call's parameters, credentials masked")
+    outcome: str = Field(description="ok, error, denied, or a job's status")
+    status_code: int | None
+    duration_ms: float
+    trace_id: str | None
+    detail: str | None
+    client_address: str | None
+    prev_hash: str = Field(description="The previous row's row_hash (the chain)")
+    row_hash: str = Field(description="SHA-256 of this row's content and prev_hash")
 
 
 @router.get("/audit", name="gateway.audit")
@@ -31,13 +57,13 @@ def get_audit(
     until: IsoDateTime = None,
     before_id: Annotated[int | None, Query(ge=1)] = None,
     limit: Annotated[int | None, Query(ge=1, le=1000)] = None,
-) -> list[dict[str, Any]]:
+) -> list[AuditRow]:
     """Return audit rows newest first (default STORAGE_DEFAULT_LIMIT of them).
 
     `since` <= occurred_at < `until` (ISO 8601; without a zone = UTC). For the next page,
     pass the last row's id as `before_id`.
     """
-    return audit.recent(
+    rows = audit.recent(
         state.store,
         domain=domain,
         actor=actor,
@@ -48,12 +74,13 @@ def get_audit(
         before_id=before_id,
         limit=limit or state.settings.analytics.storage_default_limit,
     )
+    return [AuditRow.model_validate(row) for row in rows]
 
 
 @router.get("/audit/verify", name="gateway.audit.verify")
-def verify_audit(state: GatewayDep, _user: CurrentUser) -> dict[str, Any]:
+def verify_audit(state: GatewayDep, _user: CurrentUser) -> audit.ChainReport:
     """Return {"ok", "rows_checked", "first_bad_id"} after walking the whole hash chain."""
-    return asdict(audit.verify_chain(state.store))
+    return audit.verify_chain(state.store)
 
 
 def _utc_moment(name: str, text: str | None) -> dt.datetime | None:

@@ -14,7 +14,8 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 import jwt
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from opentelemetry import trace
 from starlette.concurrency import run_in_threadpool
 
@@ -39,12 +40,25 @@ def gateway_state(request: Request) -> GatewayState:
 GatewayDep = Annotated[GatewayState, Depends(gateway_state)]
 
 
+USER_TOKEN = HTTPBearer(
+    scheme_name="bearerAuth",
+    bearerFormat="JWT",
+    description="The user's access token from the identity provider (GET /api/config names "
+    "it). Not needed when REQUIRE_FRONTEND_AUTH=false.",
+    auto_error=False,
+)
+"""The user's bearer token; `current_user` validates it (the OpenAPI security scheme)."""
+
+
 async def current_user(
-    request: Request, state: GatewayDep, authorization: Annotated[str | None, Header()] = None
+    request: Request,
+    state: GatewayDep,
+    token: Annotated[HTTPAuthorizationCredentials | None, Security(USER_TOKEN)],
 ) -> User:
     """Return the request's user; 401/403 if authentication is on and the token fails."""
     if state.user_tokens is None:
         return ANONYMOUS
+    authorization = f"{token.scheme} {token.credentials}" if token else None
     try:
         # Key fetches are blocking HTTP calls; keep them off the event loop.
         return await run_in_threadpool(state.user_tokens.validate, authorization)

@@ -24,8 +24,11 @@ from otelbi.gateway.reports import (
     report_file,
 )
 from otelbi.store.report_records import ReportRecord, get_report_record, recent_report_records
+from otelbi.web.downloads import download_responses
+from otelbi.web.errors import error_responses
 
-router = APIRouter(prefix="/api/reports")
+# Every route reads the report records in the store: 503 when it (or the share) is down.
+router = APIRouter(prefix="/api/reports", tags=["reports"], responses=error_responses(503))
 
 DEFAULT_TITLE = "OTel BI report"
 
@@ -85,7 +88,12 @@ class ReportOut(BaseModel):
         )
 
 
-@router.post("/generate", name="gateway.reports.generate", status_code=201)
+@router.post(
+    "/generate",
+    name="gateway.reports.generate",
+    status_code=201,
+    response_description="The report, written",
+)
 async def post_generate(
     state: GatewayDep,
     user: ReportsGenerator,
@@ -120,7 +128,7 @@ def list_reports(
     return [ReportOut.of(record) for record in records]
 
 
-@router.get("/{report_id}", name="gateway.reports.get")
+@router.get("/{report_id}", name="gateway.reports.get", responses=error_responses(404))
 def get_report(report_id: ReportId, state: GatewayDep, _user: CurrentUser) -> ReportOut:
     """Return one report's description; 404 if there is none with that id."""
     record = get_report_record(state.store, report_id)
@@ -129,7 +137,15 @@ def get_report(report_id: ReportId, state: GatewayDep, _user: CurrentUser) -> Re
     return ReportOut.of(record)
 
 
-@router.get("/{report_id}/{kind}", name="gateway.reports.download")
+@router.get(
+    "/{report_id}/{kind}",
+    name="gateway.reports.download",
+    response_class=Response,
+    responses={
+        **download_responses(MEDIA_TYPES.values(), "The file, as it was written"),
+        **error_responses(404, 409),
+    },
+)
 async def download_report(
     report_id: ReportId, kind: FileKind, state: GatewayDep, user: CurrentUser
 ) -> Response:

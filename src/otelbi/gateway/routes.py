@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Literal
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Request
@@ -17,7 +17,7 @@ from otelbi.gateway.auth import CurrentUser, GatewayDep
 from otelbi.gateway.forwarding import forward, internal_authorization
 from otelbi.gateway.state import GatewayState
 
-router = APIRouter(prefix="/api")
+router = APIRouter(prefix="/api", tags=["gateway"])
 
 FORWARDED_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 
@@ -45,19 +45,43 @@ def get_config(state: GatewayDep) -> ClientConfig:
     )
 
 
-@router.get("/health", name="gateway.health", response_model=None)
-async def get_health(state: GatewayDep) -> dict[str, Any] | JSONResponse:
+class GatewayHealthChecks(BaseModel):
+    """Each dependency: "ok", or what went wrong (and how to fix it, where known)."""
+
+    store: str
+    aw_warehouse: str
+    wwi_warehouse: str
+
+
+class GatewayHealth(BaseModel):
+    """The product's health: "ok" (200) or "degraded" (503), with every check's result."""
+
+    status: Literal["ok", "degraded"]
+    checks: GatewayHealthChecks
+
+
+@router.get(
+    "/health",
+    name="gateway.health",
+    response_model=GatewayHealth,
+    responses={
+        503: {"model": GatewayHealth, "description": "Something failed: the checks say what"}
+    },
+)
+async def get_health(state: GatewayDep) -> GatewayHealth | JSONResponse:
     """Return ok when the store and both warehouses answer; 503 naming what failed otherwise."""
-    store_check, *service_checks = await asyncio.gather(
+    store, aw_warehouse, wwi_warehouse = await asyncio.gather(
         run_in_threadpool(_store_check, state),
-        *(_service_check(state, domain) for domain in Domain),
+        _service_check(state, Domain.AW),
+        _service_check(state, Domain.WWI),
     )
-    checks = {"store": store_check}
-    for domain, result in zip(Domain, service_checks, strict=True):
-        checks[f"{domain.value}_warehouse"] = result
-    if all(result == "ok" for result in checks.values()):
-        return {"status": "ok", "checks": checks}
-    return JSONResponse({"status": "degraded", "checks": checks}, status_code=503)
+    checks = GatewayHealthChecks(
+        store=store, aw_warehouse=aw_warehouse, wwi_warehouse=wwi_warehouse
+    )
+    if all(check == "ok" for check in (store, aw_warehouse, wwi_warehouse)):
+        return GatewayHealth(status="ok", checks=checks)
+    degraded = GatewayHealth(status="degraded", checks=checks)
+    return JSONResponse(degraded.model_dump(), status_code=503)
 
 
 def _store_check(state: GatewayState) -> str:

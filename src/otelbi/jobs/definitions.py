@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from apscheduler.triggers.cron import CronTrigger
 from opentelemetry import trace
+from pydantic import BaseModel
 
 from otelbi.errors import DependencyUnavailable
 from otelbi.settings import Settings
@@ -98,3 +99,16 @@ class JobDefinition:
             if isinstance(latest, dt.datetime):
                 return latest
         raise ValueError(f"{self.job_id}: {self.cron!r} does not fire within a year")
+
+
+class JobSchedule(BaseModel):
+    """A job a service runs, and when (standard cron, UTC)."""
+
+    job_id: str
+    cron: str
+    description: str
+
+    @classmethod
+    def of(cls, job: JobDefinition) -> JobSchedule:
+        """Return the schedule of `job`."""
+        return cls(job_id=job.job_id, cron=job.cron, description=job.description)

@@ -8,14 +8,41 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 import sqlalchemy as sa
+from pydantic import BaseModel, Field
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from otelbi.errors import StoreUnavailable
 from otelbi.jobs.definitions import JobStatus
 from otelbi.store.tables import job_executions
+
+
+class JobExecution(BaseModel):
+    """One run of a job: when it was due, when it ran, how it ended and what it did."""
+
+    id: int
+    job_id: str
+    service: str = Field(
+        description="The service that ran it: aw-service, wwi-service, api-gateway"
+    )
+    scheduled_for: dt.datetime
+    started_at: dt.datetime
+    finished_at: dt.datetime | None
+    status: JobStatus
+    rows_written: int
+    details: dict[str, Any] = Field(description="What the job reports it did (job-specific)")
+    error: str | None
+    trace_id: str | None
+
+
+class JobRunStarted(BaseModel):
+    """A run-now that was claimed and is running in the background (202)."""
+
+    execution_id: int = Field(description="Its row in the job history")
+    job_id: str
+    status: Literal["running"]
 
 
 def claim(store: sa.Engine, *, job_id: str, service: str, scheduled_for: dt.datetime) -> int | None:

@@ -1,18 +1,56 @@
-"""Renders every error a client can see as `{"error": kind, "detail": text}`."""
+"""Renders every error a client can see as `{"error": kind, "detail": text}` (`ErrorBody`),
+and declares that body on the statuses a route can answer (`error_responses`)."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
 from otelbi.errors import OtelBiError
 
 log = logging.getLogger(__name__)
+
+
+class ErrorBody(BaseModel):
+    """Every error answer: what kind of error, and what to do about it."""
+
+    error: str = Field(
+        description="The kind: invalid_input, unauthenticated, forbidden, not_found, conflict, "
+        "too_large, unavailable, method_not_allowed",
+        examples=["not_found"],
+    )
+    detail: str = Field(
+        description="What went wrong and what to do, for a person",
+        examples=["there is no scenario 42"],
+    )
+
+
+ERROR_DESCRIPTIONS: dict[int, str] = {
+    401: "No valid bearer token (`unauthenticated`)",
+    403: "The token lacks a scope this route needs (`forbidden`)",
+    404: "The thing asked for does not exist (`not_found`)",
+    409: "The thing exists but is not in the state the request needs (`conflict`)",
+    413: "The request body is larger than MAX_REQUEST_BODY_BYTES (`too_large`)",
+    422: "A parameter or the body is not acceptable (`invalid_input`)",
+    503: "A warehouse, the write store or a service is unavailable (`unavailable`)",
+}
+"""What each error status means, as the OpenAPI document says it."""
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """Return the OpenAPI `responses` of a route's error statuses, each answering ErrorBody."""
+    return {
+        status: {"model": ErrorBody, "description": ERROR_DESCRIPTIONS[status]}
+        for status in statuses
+    }
+
 
 _HTTP_KINDS = {
     401: "unauthenticated",
@@ -27,7 +65,8 @@ def error_response(
     kind: str, detail: str, status: int, headers: Mapping[str, str] | None = None
 ) -> JSONResponse:
     """Return the JSON error response every client sees."""
-    return JSONResponse({"error": kind, "detail": detail}, status_code=status, headers=headers)
+    body = ErrorBody(error=kind, detail=detail)
+    return JSONResponse(body.model_dump(), status_code=status, headers=headers)
 
 
 async def _otelbi_error(request: Request, exc: Exception) -> JSONResponse:

@@ -10,20 +10,23 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from fastapi.responses import StreamingResponse
 
 from otelbi.domain_service.dependencies import StateDep, WarehouseDep
-from otelbi.domain_service.exports import ExportDep, FormatQuery
+from otelbi.domain_service.exports import ExportDep, FormatQuery, export_router
 from otelbi.domain_service.parameters import StorageLimit, TopN
 from otelbi.files.table import Chart, ChartKind, Column, Table, attribute_rows
 from otelbi.files.table import ColumnKind as Kind
+from otelbi.web.errors import error_responses
 from otelbi.wwi.reorder import ReorderRecommendations, Urgency
 from otelbi.wwi.routes import get_events, get_reorder_recommendations, get_supplier_scores
 from otelbi.wwi.stock_events import BusinessEvent, EventType
 from otelbi.wwi.supplier_scores import SupplierScores
 
-router = APIRouter(prefix="/api/wwi/export")
+router = export_router("/api/wwi/export")
+NO_DATA = error_responses(404)
+"""An export of a view answers 404 when the view would."""
 
 ALL = "all"
 
@@ -128,7 +131,7 @@ def business_events_table(
     )
 
 
-@router.get("/stock-recommendations", name="wwi.export.stock_recommendations")
+@router.get("/stock-recommendations", name="wwi.export.stock_recommendations", responses=NO_DATA)
 def export_stock_recommendations(
     export: ExportDep,
     warehouse: WarehouseDep,
@@ -141,7 +144,7 @@ def export_stock_recommendations(
     return export.download(table, file_format, view="stock-recommendations")
 
 
-@router.get("/supplier-scores", name="wwi.export.supplier_scores")
+@router.get("/supplier-scores", name="wwi.export.supplier_scores", responses=NO_DATA)
 def export_supplier_scores(
     export: ExportDep,
     state: StateDep,

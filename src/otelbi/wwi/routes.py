@@ -10,6 +10,7 @@ from otelbi.domain_service.dependencies import Audited, CallerDep, StateDep, War
 from otelbi.domain_service.parameters import DaysBack, StorageLimit, StorageOffset, TopN
 from otelbi.errors import NotFound
 from otelbi.kpis import SalesKpis
+from otelbi.web.errors import error_responses
 from otelbi.wwi.reorder import ReorderRecommendations, Urgency
 from otelbi.wwi.reorder_snapshots import (
     ReorderRecommendationRecords,
@@ -29,10 +30,15 @@ from otelbi.wwi.stock_levels import reorder_recommendations
 from otelbi.wwi.supplier_scores import SupplierScores, supplier_scores
 from otelbi.wwi.supplier_snapshots import SupplierScoreRecords, supplier_score_records
 
-router = APIRouter(prefix="/api/wwi", dependencies=[Audited])
+# Every route reads the store (its audit row) and can answer 503 when it is down.
+router = APIRouter(
+    prefix="/api/wwi", tags=["wwi"], dependencies=[Audited], responses=error_responses(503)
+)
+NO_DATA = error_responses(404)
+"""A view of the warehouse answers 404 while the warehouse holds nothing to show."""
 
 
-@router.get("/sales/kpis", name="wwi.sales.kpis")
+@router.get("/sales/kpis", name="wwi.sales.kpis", responses=NO_DATA)
 def get_sales_kpis(
     state: StateDep, warehouse: WarehouseDep, days_back: DaysBack = None
 ) -> SalesKpis:
@@ -45,7 +51,7 @@ def get_sales_kpis(
     return kpis
 
 
-@router.get("/suppliers/scores", name="wwi.suppliers.scores")
+@router.get("/suppliers/scores", name="wwi.suppliers.scores", responses=NO_DATA)
 def get_supplier_scores(
     state: StateDep,
     warehouse: WarehouseDep,
@@ -74,7 +80,7 @@ def get_supplier_score_records(
     )
 
 
-@router.get("/stock/recommendations", name="wwi.stock.recommendations")
+@router.get("/stock/recommendations", name="wwi.stock.recommendations", responses=NO_DATA)
 def get_reorder_recommendations(
     warehouse: WarehouseDep,
     urgency: Annotated[Urgency | None, Query(description="Only items of this urgency")] = None,
@@ -98,14 +104,34 @@ def get_scenarios(
     )
 
 
-@router.post("/scenarios", name="wwi.scenarios.create", status_code=201)
+@router.post(
+    "/scenarios",
+    name="wwi.scenarios.create",
+    status_code=201,
+    response_description="The scenario, stored",
+    responses={
+        200: {
+            "model": Scenario,
+            "description": "The scenario first stored under this Idempotency-Key, same body",
+        },
+        **NO_DATA,
+    },
+)
 def post_scenario(
     body: ScenarioRequest,
     response: Response,
     state: StateDep,
     warehouse: WarehouseDep,
     caller: CallerDep,
-    idempotency_key: Annotated[str | None, Header(min_length=1, max_length=200)] = None,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            min_length=1,
+            max_length=200,
+            description="Repeat it with the same body to get the first result back (200)",
+        ),
+    ] = None,
 ) -> Scenario:
     """Return the recommendations under the scenario against the baseline, stored (201).
 
@@ -119,7 +145,7 @@ def post_scenario(
     return scenario
 
 
-@router.get("/scenarios/{scenario_id}", name="wwi.scenarios.get")
+@router.get("/scenarios/{scenario_id}", name="wwi.scenarios.get", responses=error_responses(404))
 def get_stored_scenario(state: StateDep, scenario_id: int) -> Scenario:
     """Return one stored scenario with every item's recommendation."""
     return get_scenario(state.store, scenario_id)

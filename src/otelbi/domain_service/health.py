@@ -1,0 +1,57 @@
+"""GET /api/<domain>/health: whether the service's warehouse and the write store answer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Literal
+
+import sqlalchemy as sa
+from fastapi import APIRouter
+from pydantic import BaseModel
+from sqlalchemy.exc import DBAPIError
+
+from otelbi.domain_service.dependencies import CallerDep, StateDep
+from otelbi.domains import Domain
+from otelbi.errors import OtelBiError
+
+
+class ServiceHealthChecks(BaseModel):
+    """Each dependency: "ok", or what went wrong."""
+
+    warehouse: str
+    store: str
+
+
+class ServiceHealth(BaseModel):
+    """A domain service's health: "degraded" (still 200) when a check is not "ok"."""
+
+    status: Literal["ok", "degraded"]
+    checks: ServiceHealthChecks
+
+
+def health_router(domain: Domain) -> APIRouter:
+    """Return the health route of `domain`'s service."""
+    router = APIRouter(prefix=f"/api/{domain.value}", tags=[domain.value])
+
+    @router.get("/health", name=f"{domain.value}.health")
+    def health(state: StateDep, _caller: CallerDep) -> ServiceHealth:
+        """Return whether the warehouse and the write store answer (200 even when degraded)."""
+        checks = ServiceHealthChecks(
+            warehouse=_check(state.warehouse), store=_check(lambda: state.store)
+        )
+        healthy = checks.warehouse == "ok" and checks.store == "ok"
+        return ServiceHealth(status="ok" if healthy else "degraded", checks=checks)
+
+    return router
+
+
+def _check(engine: Callable[[], sa.Engine]) -> str:
+    """Return "ok" if the engine answers SELECT 1, else what went wrong."""
+    try:
+        with engine().connect() as connection:
+            connection.execute(sa.select(sa.literal(1)))
+    except OtelBiError as error:
+        return error.detail
+    except DBAPIError as error:
+        return f"error: {error.orig}"
+    return "ok"

@@ -1,0 +1,121 @@
+"""The web app as a person uses it: every page in Chromium against the running product."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+import openpyxl
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import (
+    DESKTOP,
+    PHONE,
+    PageProblems,
+    Product,
+    axe_violations,
+    screenshot,
+)
+
+# Each page, and an element that is only there once the page shows real data.
+PAGES = {
+    "overview": ("/", "[data-testid=aw-revenue-value]"),
+    "aw-sales": ("/aw/sales", "[data-testid=chart]"),
+    "aw-reps": ("/aw/reps", "table tbody tr"),
+    "aw-products": ("/aw/products", "table tbody tr"),
+    "wwi-stock": ("/wwi/stock", "table tbody tr"),
+    "wwi-suppliers": ("/wwi/suppliers", "table tbody tr"),
+    "wwi-events": ("/wwi/events", "table tbody tr"),
+    "what-if": ("/wwi/scenarios", "form"),
+    "jobs": ("/jobs", "table tbody tr"),
+    "audit": ("/audit", "table tbody tr"),
+    "reports": ("/reports", "[data-testid=generate-report]"),
+}
+
+
+def _money(text: str) -> float:
+    return float(re.sub(r"[^0-9.\-]", "", text))
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_page_shows_real_data_accessibly_in_both_themes(
+    page: Page, problems: PageProblems, product: Product, name: str
+) -> None:
+    path, loaded = PAGES[name]
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        for size, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+            page.set_viewport_size(viewport)
+            page.goto(product.url + path)
+            expect(page.locator(loaded).first).to_be_visible()
+            expect(page.locator("[aria-busy=true]")).to_have_count(0)
+            expect(page.get_by_role("alert").filter(has_text="failed")).to_have_count(0)
+            screenshot(page, f"{name}-{scheme}-{size}")
+    violations = axe_violations(page)
+    assert violations == [], violations
+    problems.expect_none()
+
+
+def test_overview_revenue_tile_equals_the_api(page: Page, product: Product) -> None:
+    page.goto(f"{product.url}/?days=30")
+    tile = page.get_by_test_id("aw-revenue-value")
+    expect(tile).to_be_visible()
+    api = httpx.get(f"{product.url}/api/aw/sales/kpis", params={"days_back": 30}).json()
+    assert _money(tile.get_attribute("data-exact") or "") == pytest.approx(
+        api["total"]["revenue"], abs=0.005
+    )
+    assert (
+        page.get_by_test_id("data-as-of")
+        .inner_text()
+        .endswith(
+            # The page says the data's date in the reader's words: "Data as of Jan 28, 2014".
+            httpx.get(f"{product.url}/api/aw/sales/kpis").json()["as_of"][:4]
+        )
+    )
+
+
+def test_a_copied_link_opens_the_same_view(page: Page, product: Product) -> None:
+    page.goto(f"{product.url}/")
+    page.get_by_role("radio", name="365 days").check(force=True)
+    expect(page).to_have_url(re.compile(r"days=365"))
+    page.goto(page.url)  # what a colleague who opens the link sees
+    expect(page.get_by_role("radio", name="365 days")).to_be_checked()
+    expect(page.get_by_text("The last 365 days", exact=False)).to_be_visible()
+
+
+def test_a_stopped_warehouse_shows_its_own_503_state(
+    page: Page, problems: PageProblems, product_without_wwi: Product
+) -> None:
+    page.goto(product_without_wwi.url + "/")
+    expect(page.get_by_test_id("aw-revenue-value")).to_be_visible()
+    alert = page.get_by_role("alert").filter(has_text="WideWorldImporters sales KPIs")
+    expect(alert).to_contain_text("a system it needs is down")
+    expect(alert).to_contain_text("wwi")
+    expect(alert.get_by_test_id("trace-id")).to_have_text(re.compile(r"^[0-9a-f]{32}$"))
+    screenshot(page, "overview-wwi-warehouse-down")
+    problems.expect_none(allowed=("503",))
+
+
+def test_forecast_chart_has_one_point_per_forecast_day(page: Page, product: Product) -> None:
+    page.goto(f"{product.url}/aw/sales?horizon=30")
+    chart = page.locator("[data-testid=chart][data-points*='Forecast:']")
+    expect(chart).to_have_attribute("data-points", re.compile(r"(^|,)Forecast:30(,|$)"))
+
+
+def test_xlsx_export_downloads_the_view_as_filtered(
+    page: Page, product: Product, tmp_path: object
+) -> None:
+    page.goto(f"{product.url}/aw/sales?grain=month&days=365")
+    expect(page.locator("[data-testid=chart]").first).to_be_visible()
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name=re.compile(r"sales history as XLSX", re.I)).click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".xlsx")
+    path = download.path()
+    workbook = openpyxl.load_workbook(path, read_only=True)
+    api = httpx.get(
+        f"{product.url}/api/aw/sales/history", params={"grain": "month", "days_back": 365}
+    ).json()
+    data = workbook.worksheets[0]
+    assert data.max_row - 1 == len(api["points"])

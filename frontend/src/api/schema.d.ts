@@ -11,11 +11,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * Gateway.Config
-         * @description Return the identity provider settings for the browser (unauthenticated).
-         */
-        get: operations["gateway_config_api_config_get"];
+        /** Return the identity provider settings for the browser (unauthenticated). */
+        get: operations["gateway_config"];
         put?: never;
         post?: never;
         delete?: never;
@@ -31,11 +28,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * Gateway.Health
-         * @description Return ok when the store and both warehouses answer; 503 naming what failed otherwise.
-         */
-        get: operations["gateway_health_api_health_get"];
+        /** Return ok when the store and both warehouses answer; 503 naming what failed otherwise. */
+        get: operations["gateway_health"];
         put?: never;
         post?: never;
         delete?: never;
@@ -52,13 +46,13 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Gateway.Audit
+         * Return audit rows newest first (default STORAGE_DEFAULT_LIMIT of them).
          * @description Return audit rows newest first (default STORAGE_DEFAULT_LIMIT of them).
          *
          *     `since` <= occurred_at < `until` (ISO 8601; without a zone = UTC). For the next page,
          *     pass the last row's id as `before_id`.
          */
-        get: operations["gateway_audit_api_audit_get"];
+        get: operations["gateway_audit"];
         put?: never;
         post?: never;
         delete?: never;
@@ -74,11 +68,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * Gateway.Audit.Verify
-         * @description Return {"ok", "rows_checked", "first_bad_id"} after walking the whole hash chain.
-         */
-        get: operations["gateway_audit_verify_api_audit_verify_get"];
+        /** Return {"ok", "rows_checked", "first_bad_id"} after walking the whole hash chain. */
+        get: operations["gateway_audit_verify"];
         put?: never;
         post?: never;
         delete?: never;
@@ -94,11 +85,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * Gateway.Jobs.Gateway History
-         * @description Return the gateway's job executions (the weekly report), newest first.
-         */
-        get: operations["gateway_jobs_gateway_history_api_jobs_gateway_get"];
+        /** Return the gateway's job executions (the weekly report), newest first. */
+        get: operations["gateway_jobs_gateway_history"];
         put?: never;
         post?: never;
         delete?: never;
@@ -116,11 +104,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /**
-         * Gateway.Jobs.Gateway Run
-         * @description Run one of the gateway's jobs now, in the gateway (JOBS_RUN_SCOPE, if set).
-         */
-        post: operations["gateway_jobs_gateway_run_api_jobs_gateway__job_id__run_post"];
+        /** Run one of the gateway's jobs now, in the gateway (JOBS_RUN_SCOPE, if set). */
+        post: operations["gateway_jobs_gateway_run"];
         delete?: never;
         options?: never;
         head?: never;
@@ -134,11 +119,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * Gateway.Jobs.History
-         * @description Return the domain service's job executions, newest first.
-         */
-        get: operations["gateway_jobs_history_api_jobs__domain__get"];
+        /** Return the domain service's job executions, newest first. */
+        get: operations["gateway_jobs_history"];
         put?: never;
         post?: never;
         delete?: never;
@@ -156,11 +138,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /**
-         * Gateway.Jobs.Run
-         * @description Run a job now (JOBS_RUN_SCOPE, if set); answers the new execution id (404 if unknown).
-         */
-        post: operations["gateway_jobs_run_api_jobs__domain___job_id__run_post"];
+        /** Run a job now (JOBS_RUN_SCOPE, if set); answers the new execution id (404 if unknown). */
+        post: operations["gateway_jobs_run"];
         delete?: never;
         options?: never;
         head?: never;
@@ -176,11 +155,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /**
-         * Gateway.Reports.Generate
-         * @description Write a full report (XLSX + PDF of every view) to REPORT_OUTPUT_DIR and describe it.
-         */
-        post: operations["gateway_reports_generate_api_reports_generate_post"];
+        /** Write a full report (XLSX + PDF of every view) to REPORT_OUTPUT_DIR and describe it. */
+        post: operations["gateway_reports_generate"];
         delete?: never;
         options?: never;
         head?: never;
@@ -194,11 +170,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * Gateway.Reports.List
-         * @description Return the generated reports, newest first (`execution_id`: one job run's).
-         */
-        get: operations["gateway_reports_list_api_reports_get"];
+        /** Return the generated reports, newest first (`execution_id`: one job run's). */
+        get: operations["gateway_reports_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -214,11 +187,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * Gateway.Reports.Get
-         * @description Return one report's description; 404 if there is none with that id.
-         */
-        get: operations["gateway_reports_get_api_reports__report_id__get"];
+        /** Return one report's description; 404 if there is none with that id. */
+        get: operations["gateway_reports_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -234,11 +204,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * Gateway.Reports.Download
-         * @description Download a report's file as written: 404 if gone, 409 if changed, 503 if unreadable.
-         */
-        get: operations["gateway_reports_download_api_reports__report_id___kind__get"];
+        /** Download a report's file as written: 404 if gone, 409 if changed, 503 if unreadable. */
+        get: operations["gateway_reports_download"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/aw/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Return whether the warehouse and the write store answer (200 even when degraded). */
+        get: operations["aw_health"];
         put?: never;
         post?: never;
         delete?: never;
@@ -254,11 +238,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * Aw.Sales.Kpis
-         * @description Return the sales KPIs of the window ending at the last sale, against a year earlier.
-         */
-        get: operations["aw_sales_kpis_api_aw_sales_kpis_get"];
+        /** Return the sales KPIs of the window ending at the last sale, against a year earlier. */
+        get: operations["aw_sales_kpis"];
         put?: never;
         post?: never;
         delete?: never;
@@ -274,11 +255,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * Aw.Sales.History
-         * @description Return revenue and orders per day, week or month of the window ending at the last sale.
-         */
-        get: operations["aw_sales_history_api_aw_sales_history_get"];
+        /** Return revenue and orders per day, week or month of the window ending at the last sale. */
+        get: operations["aw_sales_history"];
         put?: never;
         post?: never;
         delete?: never;
@@ -294,11 +272,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * Aw.Sales.Forecast
-         * @description Return the daily internet-revenue forecast after the last sale, with 80% intervals.
-         */
-        get: operations["aw_sales_forecast_api_aw_sales_forecast_get"];
+        /** Return the daily internet-revenue forecast after the last sale, with 80% intervals. */
+        get: operations["aw_sales_forecast"];
         put?: never;
         post?: never;
         delete?: never;
@@ -314,11 +289,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * Aw.Reps.Scores
-         * @description Return the sales reps ranked by score (revenue, quota attainment and growth).
-         */
-        get: operations["aw_reps_scores_api_aw_reps_scores_get"];
+        /** Return the sales reps ranked by score (revenue, quota attainment and growth). */
+        get: operations["aw_reps_scores"];
         put?: never;
         post?: never;
         delete?: never;
@@ -334,11 +306,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * Aw.Products.Demand
-         * @description Return the products ranked by demand score (units, revenue and 90-day trend).
-         */
-        get: operations["aw_products_demand_api_aw_products_demand_get"];
+        /** Return the products ranked by demand score (units, revenue and 90-day trend). */
+        get: operations["aw_products_demand"];
         put?: never;
         post?: never;
         delete?: never;
@@ -354,11 +323,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * Aw.Records.Rep Scores
-         * @description Return stored rep-score snapshots, newest first.
-         */
-        get: operations["aw_records_rep_scores_api_aw_records_rep_scores_get"];
+        /** Return stored rep-score snapshots, newest first. */
+        get: operations["aw_records_rep_scores"];
         put?: never;
         post?: never;
         delete?: never;
@@ -374,11 +340,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * Aw.Records.Product Demand
-         * @description Return stored product-demand snapshots, newest first.
-         */
-        get: operations["aw_records_product_demand_api_aw_records_product_demand_get"];
+        /** Return stored product-demand snapshots, newest first. */
+        get: operations["aw_records_product_demand"];
         put?: never;
         post?: never;
         delete?: never;
@@ -394,177 +357,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * Aw.Records.Forecasts
-         * @description Return stored revenue-forecast snapshots, newest first.
-         */
-        get: operations["aw_records_forecasts_api_aw_records_forecasts_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/wwi/sales/kpis": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Wwi.Sales.Kpis
-         * @description Return the sales KPIs of the window ending at the last sale, against a year earlier.
-         */
-        get: operations["wwi_sales_kpis_api_wwi_sales_kpis_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/wwi/suppliers/scores": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Wwi.Suppliers.Scores
-         * @description Return the best-scoring suppliers (fill rate, on-time delivery, delay), ranked.
-         */
-        get: operations["wwi_suppliers_scores_api_wwi_suppliers_scores_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/wwi/records/supplier-scores": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Wwi.Records.Supplier Scores
-         * @description Return stored supplier-score snapshots, newest first.
-         */
-        get: operations["wwi_records_supplier_scores_api_wwi_records_supplier_scores_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/wwi/stock/recommendations": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Wwi.Stock.Recommendations
-         * @description Return every held item's reorder recommendation, by urgency then days of cover.
-         */
-        get: operations["wwi_stock_recommendations_api_wwi_stock_recommendations_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/wwi/scenarios": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Wwi.Scenarios.List
-         * @description Return stored what-if scenarios of every user, newest first, without their items.
-         */
-        get: operations["wwi_scenarios_list_api_wwi_scenarios_get"];
-        put?: never;
-        /**
-         * Wwi.Scenarios.Create
-         * @description Return the recommendations under the scenario against the baseline, stored (201).
-         *
-         *     A repeated Idempotency-Key with the same body returns the first result (200).
-         */
-        post: operations["wwi_scenarios_create_api_wwi_scenarios_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/wwi/scenarios/{scenario_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Wwi.Scenarios.Get
-         * @description Return one stored scenario with every item's recommendation.
-         */
-        get: operations["wwi_scenarios_get_api_wwi_scenarios__scenario_id__get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/wwi/records/reorder-recommendations": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Wwi.Records.Reorder Recommendations
-         * @description Return stored reorder-recommendation snapshots, newest first.
-         */
-        get: operations["wwi_records_reorder_recommendations_api_wwi_records_reorder_recommendations_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/wwi/events": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Wwi.Events
-         * @description Return stock-level business events, newest first.
-         */
-        get: operations["wwi_events_api_wwi_events_get"];
+        /** Return stored revenue-forecast snapshots, newest first. */
+        get: operations["aw_records_forecasts"];
         put?: never;
         post?: never;
         delete?: never;
@@ -580,11 +374,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * Aw.Export.Sales History
-         * @description Download the sales history (same parameters as GET /api/aw/sales/history).
-         */
-        get: operations["aw_export_sales_history_api_aw_export_sales_history_get"];
+        /** Download the sales history (same parameters as GET /api/aw/sales/history). */
+        get: operations["aw_export_sales_history"];
         put?: never;
         post?: never;
         delete?: never;
@@ -600,11 +391,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * Aw.Export.Sales Forecast
-         * @description Download the revenue forecast (same parameters as GET /api/aw/sales/forecast).
-         */
-        get: operations["aw_export_sales_forecast_api_aw_export_sales_forecast_get"];
+        /** Download the revenue forecast (same parameters as GET /api/aw/sales/forecast). */
+        get: operations["aw_export_sales_forecast"];
         put?: never;
         post?: never;
         delete?: never;
@@ -620,11 +408,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * Aw.Export.Rep Scores
-         * @description Download the rep scorecard (same parameters as GET /api/aw/reps/scores).
-         */
-        get: operations["aw_export_rep_scores_api_aw_export_rep_scores_get"];
+        /** Download the rep scorecard (same parameters as GET /api/aw/reps/scores). */
+        get: operations["aw_export_rep_scores"];
         put?: never;
         post?: never;
         delete?: never;
@@ -640,11 +425,201 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Download the product demand ranking (same parameters as GET /api/aw/products/demand). */
+        get: operations["aw_export_product_demand"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/aw/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Return the service's jobs and their schedules. */
+        get: operations["aw_jobs_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/aw/jobs/{job_id}/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run a job now (JOBS_RUN_SCOPE, if set); answers the new execution id (404 if unknown). */
+        post: operations["aw_jobs_run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/wwi/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Return whether the warehouse and the write store answer (200 even when degraded). */
+        get: operations["wwi_health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/wwi/sales/kpis": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Return the sales KPIs of the window ending at the last sale, against a year earlier. */
+        get: operations["wwi_sales_kpis"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/wwi/suppliers/scores": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Return the best-scoring suppliers (fill rate, on-time delivery, delay), ranked. */
+        get: operations["wwi_suppliers_scores"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/wwi/records/supplier-scores": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Return stored supplier-score snapshots, newest first. */
+        get: operations["wwi_records_supplier_scores"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/wwi/stock/recommendations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Return every held item's reorder recommendation, by urgency then days of cover. */
+        get: operations["wwi_stock_recommendations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/wwi/scenarios": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Return stored what-if scenarios of every user, newest first, without their items. */
+        get: operations["wwi_scenarios_list"];
+        put?: never;
         /**
-         * Aw.Export.Product Demand
-         * @description Download the product demand ranking (same parameters as GET /api/aw/products/demand).
+         * Return the recommendations under the scenario against the baseline, stored (201).
+         * @description Return the recommendations under the scenario against the baseline, stored (201).
+         *
+         *     A repeated Idempotency-Key with the same body returns the first result (200).
          */
-        get: operations["aw_export_product_demand_api_aw_export_product_demand_get"];
+        post: operations["wwi_scenarios_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/wwi/scenarios/{scenario_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Return one stored scenario with every item's recommendation. */
+        get: operations["wwi_scenarios_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/wwi/records/reorder-recommendations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Return stored reorder-recommendation snapshots, newest first. */
+        get: operations["wwi_records_reorder_recommendations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/wwi/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Return stock-level business events, newest first. */
+        get: operations["wwi_events"];
         put?: never;
         post?: never;
         delete?: never;
@@ -660,11 +635,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * Wwi.Export.Stock Recommendations
-         * @description Download the reorder recommendations (as GET /api/wwi/stock/recommendations).
-         */
-        get: operations["wwi_export_stock_recommendations_api_wwi_export_stock_recommendations_get"];
+        /** Download the reorder recommendations (as GET /api/wwi/stock/recommendations). */
+        get: operations["wwi_export_stock_recommendations"];
         put?: never;
         post?: never;
         delete?: never;
@@ -680,11 +652,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * Wwi.Export.Supplier Scores
-         * @description Download the supplier scores (same parameters as GET /api/wwi/suppliers/scores).
-         */
-        get: operations["wwi_export_supplier_scores_api_wwi_export_supplier_scores_get"];
+        /** Download the supplier scores (same parameters as GET /api/wwi/suppliers/scores). */
+        get: operations["wwi_export_supplier_scores"];
         put?: never;
         post?: never;
         delete?: never;
@@ -700,13 +669,44 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * Wwi.Export.Business Events
-         * @description Download stock-level events (same parameters as GET /api/wwi/events).
-         */
-        get: operations["wwi_export_business_events_api_wwi_export_business_events_get"];
+        /** Download stock-level events (same parameters as GET /api/wwi/events). */
+        get: operations["wwi_export_business_events"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/wwi/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Return the service's jobs and their schedules. */
+        get: operations["wwi_jobs_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/wwi/jobs/{job_id}/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run a job now (JOBS_RUN_SCOPE, if set); answers the new execution id (404 if unknown). */
+        post: operations["wwi_jobs_run"];
         delete?: never;
         options?: never;
         head?: never;
@@ -718,101 +718,66 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
-         * ClientConfig
-         * @description What the browser needs before it can log in.
+         * AuditRow
+         * @description One audit-log row: who did what, with which parameters, how it ended, and its hashes.
          */
-        ClientConfig: {
-            /** Oidc Enabled */
-            oidc_enabled: boolean;
-            /** Authority */
-            authority: string;
-            /** Client Id */
-            client_id: string;
-            /** Scope */
-            scope: string;
-            /** Auth Required */
-            auth_required: boolean;
-        };
-        /**
-         * Domain
-         * @description A warehouse domain: AdventureWorks (aw) or WideWorldImporters (wwi).
-         * @enum {string}
-         */
-        Domain: "aw" | "wwi";
-        /** HTTPValidationError */
-        HTTPValidationError: {
-            /** Detail */
-            detail?: components["schemas"]["ValidationError"][];
-        };
-        /**
-         * JobStatus
-         * @description Where a job execution stands.
-         * @enum {string}
-         */
-        JobStatus: "running" | "succeeded" | "failed" | "skipped";
-        /**
-         * ReportOut
-         * @description A generated report: where its files are on the share, their sizes and SHA-256.
-         */
-        ReportOut: {
-            /** Report Id */
-            report_id: string;
-            /** Title */
-            title: string;
+        AuditRow: {
+            /** Id */
+            id: number;
             /**
-             * Created At
+             * Occurred At
              * Format: date-time
              */
-            created_at: string;
-            /** Created By */
-            created_by: string;
-            /** Days Back */
-            days_back: number;
-            /** Xlsx Path */
-            xlsx_path: string;
-            /** Pdf Path */
-            pdf_path: string;
-            /** Bytes */
-            bytes: {
-                [key: string]: number;
+            occurred_at: string;
+            /**
+             * Actor
+             * @description The user's subject, or anonymous, or unauthenticated
+             */
+            actor: string;
+            /**
+             * Domain
+             * @enum {string}
+             */
+            domain: "aw" | "wwi" | "gateway";
+            /**
+             * Action
+             * @description A route name (aw.sales.kpis), job.run, export, …
+             */
+            action: string;
+            /** Resource */
+            resource: string;
+            /**
+             * Parameters
+             * @description The call's parameters, credentials masked
+             */
+            parameters: {
+                [key: string]: unknown;
             };
-            /** Sha256 */
-            sha256: {
-                [key: string]: string;
-            };
-            /** Downloads */
-            downloads: {
-                [key: string]: string;
-            };
+            /**
+             * Outcome
+             * @description ok, error, denied, or a job's status
+             */
+            outcome: string;
+            /** Status Code */
+            status_code: number | null;
             /** Duration Ms */
             duration_ms: number;
             /** Trace Id */
             trace_id: string | null;
-            /** Execution Id */
-            execution_id: number | null;
-        };
-        /**
-         * ReportParameters
-         * @description The optional body of POST /api/reports/generate.
-         */
-        ReportParameters: {
-            /** Title */
-            title?: string | null;
-            /** Days Back */
-            days_back?: number | null;
-        };
-        /** ValidationError */
-        ValidationError: {
-            /** Location */
-            loc: (string | number)[];
-            /** Message */
-            msg: string;
-            /** Error Type */
-            type: string;
-            /** Input */
-            input?: unknown;
-            /** Context */
-            ctx?: Record<string, never>;
+            /** Detail */
+            detail: string | null;
+            /** Client Address */
+            client_address: string | null;
+            /**
+             * Prev Hash
+             * @description The previous row's row_hash (the chain)
+             */
+            prev_hash: string;
+            /**
+             * Row Hash
+             * @description SHA-256 of this row's content and prev_hash
+             */
+            row_hash: string;
         };
         /**
          * AwSalesKpis
@@ -862,6 +827,60 @@ export interface components {
             resolved_at: string | null;
         };
         /**
+         * ChainReport
+         * @description The outcome of walking the chain: `first_bad_id` is None when `ok`.
+         *
+         *     `rows_checked` counts the rows walked, up to and including the first bad one.
+         */
+        ChainReport: {
+            /** Ok */
+            ok: boolean;
+            /** Rows Checked */
+            rows_checked: number;
+            /** First Bad Id */
+            first_bad_id: number | null;
+        };
+        /**
+         * ClientConfig
+         * @description What the browser needs before it can log in.
+         */
+        ClientConfig: {
+            /** Oidc Enabled */
+            oidc_enabled: boolean;
+            /** Authority */
+            authority: string;
+            /** Client Id */
+            client_id: string;
+            /** Scope */
+            scope: string;
+            /** Auth Required */
+            auth_required: boolean;
+        };
+        /**
+         * Domain
+         * @description A warehouse domain: AdventureWorks (aw) or WideWorldImporters (wwi).
+         * @enum {string}
+         */
+        Domain: "aw" | "wwi";
+        /**
+         * ErrorBody
+         * @description Every error answer: what kind of error, and what to do about it.
+         */
+        ErrorBody: {
+            /**
+             * Error
+             * @description The kind: invalid_input, unauthenticated, forbidden, not_found, conflict, too_large, unavailable, method_not_allowed
+             * @example not_found
+             */
+            error: string;
+            /**
+             * Detail
+             * @description What went wrong and what to do, for a person
+             * @example there is no scenario 42
+             */
+            detail: string;
+        };
+        /**
          * EventType
          * @description Kinds of stock-level events.
          * @enum {string}
@@ -907,6 +926,30 @@ export interface components {
             upper: number;
         };
         /**
+         * GatewayHealth
+         * @description The product's health: "ok" (200) or "degraded" (503), with every check's result.
+         */
+        GatewayHealth: {
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "ok" | "degraded";
+            checks: components["schemas"]["GatewayHealthChecks"];
+        };
+        /**
+         * GatewayHealthChecks
+         * @description Each dependency: "ok", or what went wrong (and how to fix it, where known).
+         */
+        GatewayHealthChecks: {
+            /** Store */
+            store: string;
+            /** Aw Warehouse */
+            aw_warehouse: string;
+            /** Wwi Warehouse */
+            wwi_warehouse: string;
+        };
+        /**
          * Grain
          * @description The length of one history point.
          * @enum {string}
@@ -931,6 +974,83 @@ export interface components {
             /** Orders */
             orders: number;
         };
+        /**
+         * JobExecution
+         * @description One run of a job: when it was due, when it ran, how it ended and what it did.
+         */
+        JobExecution: {
+            /** Id */
+            id: number;
+            /** Job Id */
+            job_id: string;
+            /**
+             * Service
+             * @description The service that ran it: aw-service, wwi-service, api-gateway
+             */
+            service: string;
+            /**
+             * Scheduled For
+             * Format: date-time
+             */
+            scheduled_for: string;
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
+            /** Finished At */
+            finished_at: string | null;
+            status: components["schemas"]["JobStatus"];
+            /** Rows Written */
+            rows_written: number;
+            /**
+             * Details
+             * @description What the job reports it did (job-specific)
+             */
+            details: {
+                [key: string]: unknown;
+            };
+            /** Error */
+            error: string | null;
+            /** Trace Id */
+            trace_id: string | null;
+        };
+        /**
+         * JobRunStarted
+         * @description A run-now that was claimed and is running in the background (202).
+         */
+        JobRunStarted: {
+            /**
+             * Execution Id
+             * @description Its row in the job history
+             */
+            execution_id: number;
+            /** Job Id */
+            job_id: string;
+            /**
+             * Status
+             * @constant
+             */
+            status: "running";
+        };
+        /**
+         * JobSchedule
+         * @description A job a service runs, and when (standard cron, UTC).
+         */
+        JobSchedule: {
+            /** Job Id */
+            job_id: string;
+            /** Cron */
+            cron: string;
+            /** Description */
+            description: string;
+        };
+        /**
+         * JobStatus
+         * @description Where a job execution stands.
+         * @enum {string}
+         */
+        JobStatus: "running" | "succeeded" | "failed" | "skipped";
         /**
          * KpiBlock
          * @description Sales figures of one window.
@@ -1200,6 +1320,57 @@ export interface components {
             reps: components["schemas"]["RepScore"][];
         };
         /**
+         * ReportOut
+         * @description A generated report: where its files are on the share, their sizes and SHA-256.
+         */
+        ReportOut: {
+            /** Report Id */
+            report_id: string;
+            /** Title */
+            title: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+            /** Days Back */
+            days_back: number;
+            /** Xlsx Path */
+            xlsx_path: string;
+            /** Pdf Path */
+            pdf_path: string;
+            /** Bytes */
+            bytes: {
+                [key: string]: number;
+            };
+            /** Sha256 */
+            sha256: {
+                [key: string]: string;
+            };
+            /** Downloads */
+            downloads: {
+                [key: string]: string;
+            };
+            /** Duration Ms */
+            duration_ms: number;
+            /** Trace Id */
+            trace_id: string | null;
+            /** Execution Id */
+            execution_id: number | null;
+        };
+        /**
+         * ReportParameters
+         * @description The optional body of POST /api/reports/generate.
+         */
+        ReportParameters: {
+            /** Title */
+            title?: string | null;
+            /** Days Back */
+            days_back?: number | null;
+        };
+        /**
          * SalesForecast
          * @description GET /api/aw/sales/forecast.
          */
@@ -1388,6 +1559,28 @@ export interface components {
             scenario: components["schemas"]["OrderTotals"];
             baseline: components["schemas"]["OrderTotals"];
             difference: components["schemas"]["OrderTotals"];
+        };
+        /**
+         * ServiceHealth
+         * @description A domain service's health: "degraded" (still 200) when a check is not "ok".
+         */
+        ServiceHealth: {
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "ok" | "degraded";
+            checks: components["schemas"]["ServiceHealthChecks"];
+        };
+        /**
+         * ServiceHealthChecks
+         * @description Each dependency: "ok", or what went wrong.
+         */
+        ServiceHealthChecks: {
+            /** Warehouse */
+            warehouse: string;
+            /** Store */
+            store: string;
         };
         /**
          * StoredForecast
@@ -1604,7 +1797,7 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    gateway_config_api_config_get: {
+    gateway_config: {
         parameters: {
             query?: never;
             header?: never;
@@ -1624,7 +1817,7 @@ export interface operations {
             };
         };
     };
-    gateway_health_api_health_get: {
+    gateway_health: {
         parameters: {
             query?: never;
             header?: never;
@@ -1639,12 +1832,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["GatewayHealth"];
+                };
+            };
+            /** @description Something failed: the checks say what */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayHealth"];
                 };
             };
         };
     };
-    gateway_audit_api_audit_get: {
+    gateway_audit: {
         parameters: {
             query?: {
                 domain?: ("aw" | "wwi" | "gateway") | null;
@@ -1656,9 +1858,7 @@ export interface operations {
                 before_id?: number | null;
                 limit?: number | null;
             };
-            header?: {
-                authorization?: string | null;
-            };
+            header?: never;
             path?: never;
             cookie?: never;
         };
@@ -1670,28 +1870,51 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    }[];
+                    "application/json": components["schemas"]["AuditRow"][];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid bearer token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks a scope this route needs (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A parameter or the body is not acceptable (`invalid_input`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A warehouse, the write store or a service is unavailable (`unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
     };
-    gateway_audit_verify_api_audit_verify_get: {
+    gateway_audit_verify: {
         parameters: {
             query?: never;
-            header?: {
-                authorization?: string | null;
-            };
+            header?: never;
             path?: never;
             cookie?: never;
         };
@@ -1703,32 +1926,46 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["ChainReport"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description No valid bearer token (`unauthenticated`) */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks a scope this route needs (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A warehouse, the write store or a service is unavailable (`unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
     };
-    gateway_jobs_gateway_history_api_jobs_gateway_get: {
+    gateway_jobs_gateway_history: {
         parameters: {
             query?: {
                 limit?: number | null;
                 status?: components["schemas"]["JobStatus"] | null;
                 job_id?: string | null;
             };
-            header?: {
-                authorization?: string | null;
-            };
+            header?: never;
             path?: never;
             cookie?: never;
         };
@@ -1740,28 +1977,51 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    }[];
+                    "application/json": components["schemas"]["JobExecution"][];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid bearer token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks a scope this route needs (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A parameter or the body is not acceptable (`invalid_input`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A warehouse, the write store or a service is unavailable (`unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
     };
-    gateway_jobs_gateway_run_api_jobs_gateway__job_id__run_post: {
+    gateway_jobs_gateway_run: {
         parameters: {
             query?: never;
-            header?: {
-                authorization?: string | null;
-            };
+            header?: never;
             path: {
                 job_id: string;
             };
@@ -1775,32 +2035,64 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["JobRunStarted"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid bearer token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks a scope this route needs (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The thing asked for does not exist (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A parameter or the body is not acceptable (`invalid_input`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A warehouse, the write store or a service is unavailable (`unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
     };
-    gateway_jobs_history_api_jobs__domain__get: {
+    gateway_jobs_history: {
         parameters: {
             query?: {
                 limit?: number | null;
                 status?: components["schemas"]["JobStatus"] | null;
                 job_id?: string | null;
             };
-            header?: {
-                authorization?: string | null;
-            };
+            header?: never;
             path: {
                 domain: components["schemas"]["Domain"];
             };
@@ -1814,28 +2106,51 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    }[];
+                    "application/json": components["schemas"]["JobExecution"][];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid bearer token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks a scope this route needs (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A parameter or the body is not acceptable (`invalid_input`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A warehouse, the write store or a service is unavailable (`unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
     };
-    gateway_jobs_run_api_jobs__domain___job_id__run_post: {
+    gateway_jobs_run: {
         parameters: {
             query?: never;
-            header?: {
-                authorization?: string | null;
-            };
+            header?: never;
             path: {
                 domain: components["schemas"]["Domain"];
                 job_id: string;
@@ -1850,26 +2165,60 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["JobRunStarted"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid bearer token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks a scope this route needs (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The thing asked for does not exist (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A parameter or the body is not acceptable (`invalid_input`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A warehouse, the write store or a service is unavailable (`unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
     };
-    gateway_reports_generate_api_reports_generate_post: {
+    gateway_reports_generate: {
         parameters: {
             query?: never;
-            header?: {
-                authorization?: string | null;
-            };
+            header?: never;
             path?: never;
             cookie?: never;
         };
@@ -1879,7 +2228,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description The report, written */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -1888,26 +2237,60 @@ export interface operations {
                     "application/json": components["schemas"]["ReportOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid bearer token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks a scope this route needs (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than MAX_REQUEST_BODY_BYTES (`too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A parameter or the body is not acceptable (`invalid_input`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A warehouse, the write store or a service is unavailable (`unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
     };
-    gateway_reports_list_api_reports_get: {
+    gateway_reports_list: {
         parameters: {
             query?: {
                 limit?: number | null;
                 execution_id?: number | null;
             };
-            header?: {
-                authorization?: string | null;
-            };
+            header?: never;
             path?: never;
             cookie?: never;
         };
@@ -1922,23 +2305,48 @@ export interface operations {
                     "application/json": components["schemas"]["ReportOut"][];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid bearer token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks a scope this route needs (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A parameter or the body is not acceptable (`invalid_input`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A warehouse, the write store or a service is unavailable (`unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
     };
-    gateway_reports_get_api_reports__report_id__get: {
+    gateway_reports_get: {
         parameters: {
             query?: never;
-            header?: {
-                authorization?: string | null;
-            };
+            header?: never;
             path: {
                 /** @description A report id as GET /api/reports lists it, e.g. 20260126T050000Z-3f9a1c2b */
                 report_id: string;
@@ -1956,28 +2364,141 @@ export interface operations {
                     "application/json": components["schemas"]["ReportOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid bearer token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks a scope this route needs (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The thing asked for does not exist (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A parameter or the body is not acceptable (`invalid_input`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A warehouse, the write store or a service is unavailable (`unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
     };
-    gateway_reports_download_api_reports__report_id___kind__get: {
+    gateway_reports_download: {
         parameters: {
             query?: never;
-            header?: {
-                authorization?: string | null;
-            };
+            header?: never;
             path: {
                 /** @description A report id as GET /api/reports lists it, e.g. 20260126T050000Z-3f9a1c2b */
                 report_id: string;
                 kind: "xlsx" | "pdf";
             };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file, as it was written */
+            200: {
+                headers: {
+                    /** @description attachment; filename="<the file's name>" */
+                    "Content-Disposition"?: string;
+                    /** @description no-store */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/pdf": string;
+                };
+            };
+            /** @description No valid bearer token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks a scope this route needs (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The thing asked for does not exist (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The thing exists but is not in the state the request needs (`conflict`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A parameter or the body is not acceptable (`invalid_input`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A warehouse, the write store or a service is unavailable (`unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    aw_health: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
@@ -1988,29 +2509,45 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["ServiceHealth"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description No valid bearer token (`unauthenticated`) */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks a scope this route needs (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A warehouse, the write store or a service is unavailable (`unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
     };
-    aw_sales_kpis_api_aw_sales_kpis_get: {
+    aw_sales_kpis: {
         parameters: {
             query?: {
                 /** @description Window length in days (default DEFAULT_HISTORY_DAYS) */
                 days_back?: number | null;
             };
-            header?: {
-                authorization?: string | null;
-            };
+            header?: never;
             path?: never;
             cookie?: never;
         };
@@ -2025,18 +2562,54 @@ export interface operations {
                     "application/json": components["schemas"]["AwSalesKpis"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid bearer token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks a scope this route needs (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The thing asked for does not exist (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A parameter or the body is not acceptable (`invalid_input`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A warehouse, the write store or a service is unavailable (`unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
     };
-    aw_sales_history_api_aw_sales_history_get: {
+    aw_sales_history: {
         parameters: {
             query?: {
                 /** @description Window length in days (default DEFAULT_HISTORY_DAYS) */
@@ -2044,9 +2617,7 @@ export interface operations {
                 /** @description Bucket length: day, week (from Monday) or month (from the 1st) */
                 grain?: components["schemas"]["Grain"];
             };
-            header?: {
-                authorization?: string | null;
-            };
+            header?: never;
             path?: never;
             cookie?: never;
         };
@@ -2061,26 +2632,60 @@ export interface operations {
                     "application/json": components["schemas"]["SalesHistory"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid bearer token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks a scope this route needs (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The thing asked for does not exist (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A parameter or the body is not acceptable (`invalid_input`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A warehouse, the write store or a service is unavailable (`unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
     };
-    aw_sales_forecast_api_aw_sales_forecast_get: {
+    aw_sales_forecast: {
         parameters: {
             query?: {
                 /** @description Days to forecast (default FORECAST_HORIZON_DAYS) */
                 horizon_days?: number | null;
             };
-            header?: {
-                authorization?: string | null;
-            };
+            header?: never;
             path?: never;
             cookie?: never;
         };
@@ -2095,18 +2700,54 @@ export interface operations {
                     "application/json": components["schemas"]["SalesForecast"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid bearer token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks a scope this route needs (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The thing asked for does not exist (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A parameter or the body is not acceptable (`invalid_input`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A warehouse, the write store or a service is unavailable (`unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
     };
-    aw_reps_scores_api_aw_reps_scores_get: {
+    aw_reps_scores: {
         parameters: {
             query?: {
                 /** @description How many ranked rows (default RANKING_DEFAULT_TOP_N) */
@@ -2114,9 +2755,7 @@ export interface operations {
                 /** @description Only the last N days up to as_of (all history when absent) */
                 days_back?: number | null;
             };
-            header?: {
-                authorization?: string | null;
-            };
+            header?: never;
             path?: never;
             cookie?: never;
         };
@@ -2131,18 +2770,54 @@ export interface operations {
                     "application/json": components["schemas"]["RepScores"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid bearer token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks a scope this route needs (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The thing asked for does not exist (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A parameter or the body is not acceptable (`invalid_input`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A warehouse, the write store or a service is unavailable (`unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
     };
-    aw_products_demand_api_aw_products_demand_get: {
+    aw_products_demand: {
         parameters: {
             query?: {
                 /** @description How many ranked rows (default RANKING_DEFAULT_TOP_N) */
@@ -2150,9 +2825,7 @@ export interface operations {
                 /** @description Only the last N days up to as_of (all history when absent) */
                 days_back?: number | null;
             };
-            header?: {
-                authorization?: string | null;
-            };
+            header?: never;
             path?: never;
             cookie?: never;
         };
@@ -2167,18 +2840,54 @@ export interface operations {
                     "application/json": components["schemas"]["ProductDemandList"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid bearer token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks a scope this route needs (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The thing asked for does not exist (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A parameter or the body is not acceptable (`invalid_input`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A warehouse, the write store or a service is unavailable (`unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
     };
-    aw_records_rep_scores_api_aw_records_rep_scores_get: {
+    aw_records_rep_scores: {
         parameters: {
             query?: {
                 /** @description Rows per page (default STORAGE_DEFAULT_LIMIT) */
@@ -2186,9 +2895,7 @@ export interface operations {
                 /** @description Rows to skip */
                 offset?: number;
             };
-            header?: {
-                authorization?: string | null;
-            };
+            header?: never;
             path?: never;
             cookie?: never;
         };
@@ -2203,18 +2910,45 @@ export interface operations {
                     "application/json": components["schemas"]["RecordPage_StoredRepScore_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid bearer token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks a scope this route needs (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A parameter or the body is not acceptable (`invalid_input`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A warehouse, the write store or a service is unavailable (`unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
     };
-    aw_records_product_demand_api_aw_records_product_demand_get: {
+    aw_records_product_demand: {
         parameters: {
             query?: {
                 /** @description Rows per page (default STORAGE_DEFAULT_LIMIT) */
@@ -2222,9 +2956,7 @@ export interface operations {
                 /** @description Rows to skip */
                 offset?: number;
             };
-            header?: {
-                authorization?: string | null;
-            };
+            header?: never;
             path?: never;
             cookie?: never;
         };
@@ -2239,18 +2971,45 @@ export interface operations {
                     "application/json": components["schemas"]["RecordPage_StoredProductDemand_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid bearer token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks a scope this route needs (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A parameter or the body is not acceptable (`invalid_input`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A warehouse, the write store or a service is unavailable (`unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
     };
-    aw_records_forecasts_api_aw_records_forecasts_get: {
+    aw_records_forecasts: {
         parameters: {
             query?: {
                 /** @description Rows per page (default STORAGE_DEFAULT_LIMIT) */
@@ -2258,9 +3017,7 @@ export interface operations {
                 /** @description Rows to skip */
                 offset?: number;
             };
-            header?: {
-                authorization?: string | null;
-            };
+            header?: never;
             path?: never;
             cookie?: never;
         };
@@ -2275,26 +3032,522 @@ export interface operations {
                     "application/json": components["schemas"]["RecordPage_StoredForecast_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid bearer token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks a scope this route needs (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A parameter or the body is not acceptable (`invalid_input`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A warehouse, the write store or a service is unavailable (`unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
     };
-    wwi_sales_kpis_api_wwi_sales_kpis_get: {
+    aw_export_sales_history: {
+        parameters: {
+            query: {
+                /** @description File format: csv, xlsx or pdf */
+                format: components["schemas"]["ExportFormat"];
+                /** @description Window length in days (default DEFAULT_HISTORY_DAYS) */
+                days_back?: number | null;
+                /** @description Bucket length: day, week (from Monday) or month (from the 1st) */
+                grain?: components["schemas"]["Grain"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The view as a file of the asked format */
+            200: {
+                headers: {
+                    /** @description attachment; filename="<the file's name>" */
+                    "Content-Disposition"?: string;
+                    /** @description no-store */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/pdf": string;
+                };
+            };
+            /** @description No valid bearer token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks a scope this route needs (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The thing asked for does not exist (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A parameter or the body is not acceptable (`invalid_input`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A warehouse, the write store or a service is unavailable (`unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    aw_export_sales_forecast: {
+        parameters: {
+            query: {
+                /** @description File format: csv, xlsx or pdf */
+                format: components["schemas"]["ExportFormat"];
+                /** @description Days to forecast (default FORECAST_HORIZON_DAYS) */
+                horizon_days?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The view as a file of the asked format */
+            200: {
+                headers: {
+                    /** @description attachment; filename="<the file's name>" */
+                    "Content-Disposition"?: string;
+                    /** @description no-store */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/pdf": string;
+                };
+            };
+            /** @description No valid bearer token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks a scope this route needs (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The thing asked for does not exist (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A parameter or the body is not acceptable (`invalid_input`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A warehouse, the write store or a service is unavailable (`unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    aw_export_rep_scores: {
+        parameters: {
+            query: {
+                /** @description File format: csv, xlsx or pdf */
+                format: components["schemas"]["ExportFormat"];
+                /** @description How many ranked rows (default RANKING_DEFAULT_TOP_N) */
+                top_n?: number | null;
+                /** @description Only the last N days up to as_of (all history when absent) */
+                days_back?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The view as a file of the asked format */
+            200: {
+                headers: {
+                    /** @description attachment; filename="<the file's name>" */
+                    "Content-Disposition"?: string;
+                    /** @description no-store */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/pdf": string;
+                };
+            };
+            /** @description No valid bearer token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks a scope this route needs (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The thing asked for does not exist (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A parameter or the body is not acceptable (`invalid_input`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A warehouse, the write store or a service is unavailable (`unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    aw_export_product_demand: {
+        parameters: {
+            query: {
+                /** @description File format: csv, xlsx or pdf */
+                format: components["schemas"]["ExportFormat"];
+                /** @description How many ranked rows (default RANKING_DEFAULT_TOP_N) */
+                top_n?: number | null;
+                /** @description Only the last N days up to as_of (all history when absent) */
+                days_back?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The view as a file of the asked format */
+            200: {
+                headers: {
+                    /** @description attachment; filename="<the file's name>" */
+                    "Content-Disposition"?: string;
+                    /** @description no-store */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/pdf": string;
+                };
+            };
+            /** @description No valid bearer token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks a scope this route needs (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The thing asked for does not exist (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A parameter or the body is not acceptable (`invalid_input`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A warehouse, the write store or a service is unavailable (`unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    aw_jobs_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobSchedule"][];
+                };
+            };
+            /** @description No valid bearer token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks a scope this route needs (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A warehouse, the write store or a service is unavailable (`unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    aw_jobs_run: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobRunStarted"];
+                };
+            };
+            /** @description No valid bearer token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks a scope this route needs (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The thing asked for does not exist (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A parameter or the body is not acceptable (`invalid_input`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A warehouse, the write store or a service is unavailable (`unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    wwi_health: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceHealth"];
+                };
+            };
+            /** @description No valid bearer token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks a scope this route needs (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A warehouse, the write store or a service is unavailable (`unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    wwi_sales_kpis: {
         parameters: {
             query?: {
                 /** @description Window length in days (default DEFAULT_HISTORY_DAYS) */
                 days_back?: number | null;
             };
-            header?: {
-                authorization?: string | null;
-            };
+            header?: never;
             path?: never;
             cookie?: never;
         };
@@ -2309,26 +3562,60 @@ export interface operations {
                     "application/json": components["schemas"]["SalesKpis"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid bearer token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks a scope this route needs (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The thing asked for does not exist (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A parameter or the body is not acceptable (`invalid_input`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A warehouse, the write store or a service is unavailable (`unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
     };
-    wwi_suppliers_scores_api_wwi_suppliers_scores_get: {
+    wwi_suppliers_scores: {
         parameters: {
             query?: {
                 /** @description How many ranked rows (default RANKING_DEFAULT_TOP_N) */
                 top_n?: number | null;
             };
-            header?: {
-                authorization?: string | null;
-            };
+            header?: never;
             path?: never;
             cookie?: never;
         };
@@ -2343,18 +3630,54 @@ export interface operations {
                     "application/json": components["schemas"]["SupplierScores"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid bearer token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks a scope this route needs (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The thing asked for does not exist (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A parameter or the body is not acceptable (`invalid_input`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A warehouse, the write store or a service is unavailable (`unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
     };
-    wwi_records_supplier_scores_api_wwi_records_supplier_scores_get: {
+    wwi_records_supplier_scores: {
         parameters: {
             query?: {
                 /** @description Rows per page (default STORAGE_DEFAULT_LIMIT) */
@@ -2362,9 +3685,7 @@ export interface operations {
                 /** @description Rows to skip */
                 offset?: number;
             };
-            header?: {
-                authorization?: string | null;
-            };
+            header?: never;
             path?: never;
             cookie?: never;
         };
@@ -2379,26 +3700,51 @@ export interface operations {
                     "application/json": components["schemas"]["RecordPage_SupplierScoreRecord_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid bearer token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks a scope this route needs (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A parameter or the body is not acceptable (`invalid_input`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A warehouse, the write store or a service is unavailable (`unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
     };
-    wwi_stock_recommendations_api_wwi_stock_recommendations_get: {
+    wwi_stock_recommendations: {
         parameters: {
             query?: {
                 /** @description Only items of this urgency */
                 urgency?: components["schemas"]["Urgency"] | null;
             };
-            header?: {
-                authorization?: string | null;
-            };
+            header?: never;
             path?: never;
             cookie?: never;
         };
@@ -2413,18 +3759,54 @@ export interface operations {
                     "application/json": components["schemas"]["ReorderRecommendations"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid bearer token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks a scope this route needs (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The thing asked for does not exist (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A parameter or the body is not acceptable (`invalid_input`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A warehouse, the write store or a service is unavailable (`unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
     };
-    wwi_scenarios_list_api_wwi_scenarios_get: {
+    wwi_scenarios_list: {
         parameters: {
             query?: {
                 /** @description Rows per page (default STORAGE_DEFAULT_LIMIT) */
@@ -2432,9 +3814,7 @@ export interface operations {
                 /** @description Rows to skip */
                 offset?: number;
             };
-            header?: {
-                authorization?: string | null;
-            };
+            header?: never;
             path?: never;
             cookie?: never;
         };
@@ -2449,23 +3829,50 @@ export interface operations {
                     "application/json": components["schemas"]["ScenarioPage"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid bearer token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks a scope this route needs (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A parameter or the body is not acceptable (`invalid_input`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A warehouse, the write store or a service is unavailable (`unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
     };
-    wwi_scenarios_create_api_wwi_scenarios_post: {
+    wwi_scenarios_create: {
         parameters: {
             query?: never;
             header?: {
-                "idempotency-key"?: string | null;
-                authorization?: string | null;
+                /** @description Repeat it with the same body to get the first result back (200) */
+                "Idempotency-Key"?: string | null;
             };
             path?: never;
             cookie?: never;
@@ -2476,7 +3883,16 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description The scenario first stored under this Idempotency-Key, same body */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Scenario"];
+                };
+            };
+            /** @description The scenario, stored */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -2485,23 +3901,66 @@ export interface operations {
                     "application/json": components["schemas"]["Scenario"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid bearer token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks a scope this route needs (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The thing asked for does not exist (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than MAX_REQUEST_BODY_BYTES (`too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A parameter or the body is not acceptable (`invalid_input`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A warehouse, the write store or a service is unavailable (`unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
     };
-    wwi_scenarios_get_api_wwi_scenarios__scenario_id__get: {
+    wwi_scenarios_get: {
         parameters: {
             query?: never;
-            header?: {
-                authorization?: string | null;
-            };
+            header?: never;
             path: {
                 scenario_id: number;
             };
@@ -2518,18 +3977,54 @@ export interface operations {
                     "application/json": components["schemas"]["Scenario"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid bearer token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks a scope this route needs (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The thing asked for does not exist (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A parameter or the body is not acceptable (`invalid_input`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A warehouse, the write store or a service is unavailable (`unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
     };
-    wwi_records_reorder_recommendations_api_wwi_records_reorder_recommendations_get: {
+    wwi_records_reorder_recommendations: {
         parameters: {
             query?: {
                 /** @description Rows per page (default STORAGE_DEFAULT_LIMIT) */
@@ -2537,9 +4032,7 @@ export interface operations {
                 /** @description Rows to skip */
                 offset?: number;
             };
-            header?: {
-                authorization?: string | null;
-            };
+            header?: never;
             path?: never;
             cookie?: never;
         };
@@ -2554,18 +4047,45 @@ export interface operations {
                     "application/json": components["schemas"]["RecordPage_ReorderRecommendationRecord_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid bearer token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks a scope this route needs (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A parameter or the body is not acceptable (`invalid_input`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A warehouse, the write store or a service is unavailable (`unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
     };
-    wwi_events_api_wwi_events_get: {
+    wwi_events: {
         parameters: {
             query?: {
                 /** @description Rows per page (default STORAGE_DEFAULT_LIMIT) */
@@ -2575,9 +4095,7 @@ export interface operations {
                 /** @description Only unresolved events */
                 open?: boolean;
             };
-            header?: {
-                authorization?: string | null;
-            };
+            header?: never;
             path?: never;
             cookie?: never;
         };
@@ -2592,168 +4110,45 @@ export interface operations {
                     "application/json": components["schemas"]["BusinessEvent"][];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid bearer token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks a scope this route needs (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A parameter or the body is not acceptable (`invalid_input`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A warehouse, the write store or a service is unavailable (`unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
     };
-    aw_export_sales_history_api_aw_export_sales_history_get: {
-        parameters: {
-            query: {
-                /** @description File format: csv, xlsx or pdf */
-                format: components["schemas"]["ExportFormat"];
-                /** @description Window length in days (default DEFAULT_HISTORY_DAYS) */
-                days_back?: number | null;
-                /** @description Bucket length: day, week (from Monday) or month (from the 1st) */
-                grain?: components["schemas"]["Grain"];
-            };
-            header?: {
-                authorization?: string | null;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
-    aw_export_sales_forecast_api_aw_export_sales_forecast_get: {
-        parameters: {
-            query: {
-                /** @description File format: csv, xlsx or pdf */
-                format: components["schemas"]["ExportFormat"];
-                /** @description Days to forecast (default FORECAST_HORIZON_DAYS) */
-                horizon_days?: number | null;
-            };
-            header?: {
-                authorization?: string | null;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
-    aw_export_rep_scores_api_aw_export_rep_scores_get: {
-        parameters: {
-            query: {
-                /** @description File format: csv, xlsx or pdf */
-                format: components["schemas"]["ExportFormat"];
-                /** @description How many ranked rows (default RANKING_DEFAULT_TOP_N) */
-                top_n?: number | null;
-                /** @description Only the last N days up to as_of (all history when absent) */
-                days_back?: number | null;
-            };
-            header?: {
-                authorization?: string | null;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
-    aw_export_product_demand_api_aw_export_product_demand_get: {
-        parameters: {
-            query: {
-                /** @description File format: csv, xlsx or pdf */
-                format: components["schemas"]["ExportFormat"];
-                /** @description How many ranked rows (default RANKING_DEFAULT_TOP_N) */
-                top_n?: number | null;
-                /** @description Only the last N days up to as_of (all history when absent) */
-                days_back?: number | null;
-            };
-            header?: {
-                authorization?: string | null;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
-    wwi_export_stock_recommendations_api_wwi_export_stock_recommendations_get: {
+    wwi_export_stock_recommendations: {
         parameters: {
             query: {
                 /** @description File format: csv, xlsx or pdf */
@@ -2761,35 +4156,75 @@ export interface operations {
                 /** @description Only items of this urgency */
                 urgency?: components["schemas"]["Urgency"] | null;
             };
-            header?: {
-                authorization?: string | null;
-            };
+            header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description The view as a file of the asked format */
             200: {
+                headers: {
+                    /** @description attachment; filename="<the file's name>" */
+                    "Content-Disposition"?: string;
+                    /** @description no-store */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/pdf": string;
+                };
+            };
+            /** @description No valid bearer token (`unauthenticated`) */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The token lacks a scope this route needs (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The thing asked for does not exist (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A parameter or the body is not acceptable (`invalid_input`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A warehouse, the write store or a service is unavailable (`unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
     };
-    wwi_export_supplier_scores_api_wwi_export_supplier_scores_get: {
+    wwi_export_supplier_scores: {
         parameters: {
             query: {
                 /** @description File format: csv, xlsx or pdf */
@@ -2797,35 +4232,75 @@ export interface operations {
                 /** @description How many ranked rows (default RANKING_DEFAULT_TOP_N) */
                 top_n?: number | null;
             };
-            header?: {
-                authorization?: string | null;
-            };
+            header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description The view as a file of the asked format */
             200: {
+                headers: {
+                    /** @description attachment; filename="<the file's name>" */
+                    "Content-Disposition"?: string;
+                    /** @description no-store */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/pdf": string;
+                };
+            };
+            /** @description No valid bearer token (`unauthenticated`) */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The token lacks a scope this route needs (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The thing asked for does not exist (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A parameter or the body is not acceptable (`invalid_input`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A warehouse, the write store or a service is unavailable (`unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
     };
-    wwi_export_business_events_api_wwi_export_business_events_get: {
+    wwi_export_business_events: {
         parameters: {
             query: {
                 /** @description File format: csv, xlsx or pdf */
@@ -2837,9 +4312,69 @@ export interface operations {
                 /** @description Only unresolved events */
                 open?: boolean;
             };
-            header?: {
-                authorization?: string | null;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The view as a file of the asked format */
+            200: {
+                headers: {
+                    /** @description attachment; filename="<the file's name>" */
+                    "Content-Disposition"?: string;
+                    /** @description no-store */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/pdf": string;
+                };
             };
+            /** @description No valid bearer token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks a scope this route needs (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A parameter or the body is not acceptable (`invalid_input`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A warehouse, the write store or a service is unavailable (`unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    wwi_jobs_list: {
+        parameters: {
+            query?: never;
+            header?: never;
             path?: never;
             cookie?: never;
         };
@@ -2851,16 +4386,101 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["JobSchedule"][];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid bearer token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks a scope this route needs (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A warehouse, the write store or a service is unavailable (`unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    wwi_jobs_run: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobRunStarted"];
+                };
+            };
+            /** @description No valid bearer token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks a scope this route needs (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The thing asked for does not exist (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A parameter or the body is not acceptable (`invalid_input`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A warehouse, the write store or a service is unavailable (`unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };

@@ -23,7 +23,14 @@ from pathlib import Path
 import httpx
 import psycopg
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    ConsoleMessage,
+    Page,
+    Playwright,
+    expect,
+    sync_playwright,
+)
 
 from otelbi.domains import Domain
 from otelbi.warehouse.engines import duckdb_path
@@ -46,6 +53,8 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 DESKTOP = {"width": 1280, "height": 900}
+# Two shared cores: a page's first visit (chunks, warehouse queries) can take a few seconds.
+expect.set_options(timeout=20_000)
 PHONE = {"width": 390, "height": 844}
 
 
@@ -178,7 +187,8 @@ class PageProblems:
 
     def _console(self, message: ConsoleMessage) -> None:
         if message.type == "error":
-            self.messages.append(f"console error: {message.text}")
+            where = message.location.get("url", "")
+            self.messages.append(f"console error: {message.text} ({where})")
 
     def expect_none(self, *, allowed: tuple[str, ...] = ()) -> None:
         """Fail on any problem, except console errors containing one of `allowed`."""

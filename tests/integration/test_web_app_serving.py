@@ -5,6 +5,7 @@ through a gateway started as `otelbi serve gateway` would (SQLite store)."""
 from __future__ import annotations
 
 import asyncio
+import gzip
 import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -232,3 +233,22 @@ async def _raw_get(app: FastAPI, path: str) -> tuple[int, bytes]:
     status = next(m["status"] for m in sent if m["type"] == "http.response.start")
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
     return status, body
+
+
+def test_the_build_s_gzip_copy_goes_to_clients_that_accept_gzip(
+    gateway: TestClient, dist: Path
+) -> None:
+    body = SCRIPT * 200
+    (dist / "assets" / "app-abc123.js").write_bytes(body)
+    (dist / "assets" / "app-abc123.js.gz").write_bytes(gzip.compress(body))
+
+    compressed = gateway.get("/assets/app-abc123.js", headers={"accept-encoding": "gzip"})
+    assert compressed.headers["content-encoding"] == "gzip"
+    assert compressed.headers["content-type"].startswith("text/javascript")
+    assert compressed.headers["vary"] == "Accept-Encoding"
+    assert int(compressed.headers["content-length"]) < len(body)
+    assert compressed.content == body  # httpx decodes it: the same script
+
+    plain = gateway.get("/assets/app-abc123.js", headers={"accept-encoding": "identity"})
+    assert "content-encoding" not in plain.headers
+    assert plain.content == body

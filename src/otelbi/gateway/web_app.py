@@ -2,6 +2,7 @@
 
 For GET and HEAD, once no API route has matched:
 - `/assets/…`, Vite's content-hashed files: cached for a year (`immutable`); missing: 404;
+  the build's gzip copy (`name.gz`, written by `npm run build`) to a client that accepts gzip;
 - any other file of the build (`/favicon.svg`): served, revalidated at every use (`no-cache`);
 - any other path: index.html (`no-cache`), so that the app's own router can show a deep link
   such as /aw/sales?grain=week.
@@ -87,10 +88,14 @@ class WebApp(BaseRoute):
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Send the file for the request's path (NotFound is rendered as a JSON 404)."""
-        response = await run_in_threadpool(self.response_to, scope["path"])
+        accepts_gzip = any(
+            name == b"accept-encoding" and b"gzip" in value.lower()
+            for name, value in scope.get("headers", [])
+        )
+        response = await run_in_threadpool(self.response_to, scope["path"], accepts_gzip)
         await response(scope, receive, send)
 
-    def response_to(self, path: str) -> FileResponse:
+    def response_to(self, path: str, accepts_gzip: bool = False) -> FileResponse:
         """Return the file answering `path`; NotFound if there is none."""
         if not self.index.is_file():
             raise NotFound(NOT_BUILT.format(index=self.index))
@@ -101,6 +106,9 @@ class WebApp(BaseRoute):
         if relative.split("/")[0] == ASSETS_DIR:
             if file is None:
                 raise NotFound(f"{path} is not a file of the web app's build")
+            compressed = file.with_name(f"{file.name}.gz")
+            if accepts_gzip and compressed.is_file():
+                return _file_response(file, IMMUTABLE, body=compressed)
             return _file_response(file, IMMUTABLE)
         return _file_response(file or self.index, REVALIDATE)
 
@@ -115,10 +123,14 @@ class WebApp(BaseRoute):
         return None
 
 
-def _file_response(file: Path, cache_control: str) -> FileResponse:
+def _file_response(file: Path, cache_control: str, *, body: Path | None = None) -> FileResponse:
+    """Return `file` as a response; `body`, if given, is its gzip copy to send instead."""
     media_type = (
         MEDIA_TYPES.get(file.suffix.lower())
         or mimetypes.guess_type(file.name)[0]
         or "application/octet-stream"
     )
-    return FileResponse(file, media_type=media_type, headers={"Cache-Control": cache_control})
+    headers = {"Cache-Control": cache_control, "Vary": "Accept-Encoding"}
+    if body is not None:
+        headers["Content-Encoding"] = "gzip"
+    return FileResponse(body or file, media_type=media_type, headers=headers)

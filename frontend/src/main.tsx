@@ -6,11 +6,14 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 
 import { App } from '@/app/App';
+import { startTracing } from '@/telemetry/tracing';
 
 const root = document.getElementById('root');
 if (root === null) {
   throw new Error('index.html has no #root element');
 }
+// Before the first render, so the first API calls already carry a traceparent.
+startTracing();
 createRoot(root).render(
   <StrictMode>
     <App />

@@ -7,7 +7,7 @@ import createClient, { type Middleware } from 'openapi-fetch';
 
 import { apiErrorFrom, networkError } from '@/api/api-error';
 import type { paths } from '@/api/schema';
-import { currentAccessToken } from '@/auth/access-token';
+import { currentAccessToken, reportUnauthorized } from '@/auth/access-token';
 import { env } from '@/config/env';
 
 const withAccessToken: Middleware = {
@@ -17,6 +17,12 @@ const withAccessToken: Middleware = {
       request.headers.set('Authorization', `Bearer ${token}`);
     }
     return request;
+  },
+  onResponse({ response }) {
+    if (response.status === 401) {
+      reportUnauthorized();
+    }
+    return response;
   },
 };
 

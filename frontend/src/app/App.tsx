@@ -7,12 +7,18 @@ import { RouterProvider } from 'react-router';
 import { createQueryClient } from '@/app/query-client';
 import { createAppRouter } from '@/app/router';
 import { theme } from '@/app/theme';
+import { AuthGate } from '@/auth/AuthGate';
 
 const colorSchemeManager = localStorageColorSchemeManager({ key: 'otelbi-color-scheme' });
 
+/** Made only once signed in: the router reads the address the sign-in came back to. */
+function AppRoutes() {
+  const [router] = useState(createAppRouter);
+  return <RouterProvider router={router} />;
+}
+
 export function App() {
   const [queryClient] = useState(createQueryClient);
-  const [router] = useState(createAppRouter);
   return (
     <MantineProvider
       theme={theme}
@@ -23,7 +29,9 @@ export function App() {
     >
       <Notifications position="top-right" />
       <QueryClientProvider client={queryClient}>
-        <RouterProvider router={router} />
+        <AuthGate>
+          <AppRoutes />
+        </AuthGate>
       </QueryClientProvider>
     </MantineProvider>
   );

@@ -1,16 +1,28 @@
 /**
- * Where the API client gets the user's access token. With authentication off nothing is
- * registered and requests go without one; the sign-in module registers its provider here.
+ * Where the API client gets the user's access token, and whom it tells when the API says
+ * the token is no good. With authentication off nothing is registered: requests go without
+ * a token and a 401 is shown like any other error.
  */
 
 export type AccessTokenProvider = () => Promise<string | null>;
+export type UnauthorizedHandler = () => void;
 
 let provider: AccessTokenProvider | null = null;
+let onUnauthorized: UnauthorizedHandler | null = null;
 
-export function registerAccessTokenProvider(next: AccessTokenProvider | null): void {
+export function registerAccessTokenProvider(
+  next: AccessTokenProvider | null,
+  unauthorized: UnauthorizedHandler | null = null,
+): void {
   provider = next;
+  onUnauthorized = unauthorized;
 }
 
 export async function currentAccessToken(): Promise<string | null> {
   return provider === null ? null : provider();
+}
+
+/** The API answered 401: sign in again (and come back here) when a sign-in is configured. */
+export function reportUnauthorized(): void {
+  onUnauthorized?.();
 }

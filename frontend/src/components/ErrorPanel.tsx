@@ -16,8 +16,12 @@ function headline(error: ApiError): string {
       return `${error.operation}: the server could not be reached`;
     case 401:
       return `${error.operation}: you are not signed in`;
-    case 403:
-      return `${error.operation}: your account is not allowed to do this`;
+    case 403: {
+      const scope = /scope '([^']+)'/.exec(error.detail)?.[1];
+      return scope === undefined
+        ? `${error.operation}: your account is not allowed to do this`
+        : `${error.operation}: your account lacks the scope ${scope}`;
+    }
     case 404:
       return `${error.operation}: nothing found`;
     case 422:

@@ -18,6 +18,7 @@ import { Link, NavLink as RouterNavLink, useLocation } from 'react-router';
 import classes from '@/app/layout/AppLayout.module.css';
 import { NAVIGATION } from '@/app/layout/navigation';
 import { AuthBanner } from '@/auth/AuthBanner';
+import { UserMenu } from '@/auth/UserMenu';
 
 function ThemeToggle() {
   const { setColorScheme } = useMantineColorScheme();
@@ -96,6 +97,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
           </Link>
         </Group>
         <Group gap="xs" wrap="nowrap">
+          <UserMenu />
           <ThemeToggle />
         </Group>
       </header>

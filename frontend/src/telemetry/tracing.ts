@@ -1,0 +1,88 @@
+/**
+ * Traces that start in the browser: page loads, clicks and every call to the API, with the
+ * W3C traceparent sent to the API's origin only, exported over OTLP/HTTP.
+ *
+ * Build-time settings (as the reference has them): VITE_OTEL_SERVICE_NAME,
+ * VITE_OTEL_SERVICE_NAMESPACE and VITE_OTEL_COLLECTOR_ENDPOINT. The default endpoint is the
+ * gateway's same-origin relay (/api/otlp/v1/traces), so no collector or CORS is needed for
+ * a page to work; spans carry the user's token there like every API call.
+ */
+import { type Span, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
+import { ZoneContextManager } from '@opentelemetry/context-zone';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { registerInstrumentations } from '@opentelemetry/instrumentation';
+import { DocumentLoadInstrumentation } from '@opentelemetry/instrumentation-document-load';
+import { FetchInstrumentation } from '@opentelemetry/instrumentation-fetch';
+import { UserInteractionInstrumentation } from '@opentelemetry/instrumentation-user-interaction';
+import { XMLHttpRequestInstrumentation } from '@opentelemetry/instrumentation-xml-http-request';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BatchSpanProcessor, WebTracerProvider } from '@opentelemetry/sdk-trace-web';
+import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+
+import { authorizationHeaders } from '@/api/client';
+import { env } from '@/config/env';
+
+const TRACER_NAME = 'otelbi-frontend';
+
+/** Escapes a string for use inside a regular expression. */
+function literal(text: string): RegExp {
+  return new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(/|$)`);
+}
+
+export function startTracing(): void {
+  const apiOrigin = env.apiBaseUrl || window.location.origin;
+  const endpoint = env.otelCollectorEndpoint || `${apiOrigin}/api/otlp/v1/traces`;
+  const provider = new WebTracerProvider({
+    resource: resourceFromAttributes({
+      [ATTR_SERVICE_NAME]: env.otelServiceName,
+      'service.namespace': env.otelServiceNamespace,
+      [ATTR_SERVICE_VERSION]: env.version,
+    }),
+    spanProcessors: [
+      new BatchSpanProcessor(
+        new OTLPTraceExporter({ url: endpoint, headers: authorizationHeaders }),
+        { scheduledDelayMillis: 2000 },
+      ),
+    ],
+  });
+  provider.register({ contextManager: new ZoneContextManager() });
+
+  // traceparent goes to the API's own origin (same origin always gets it) and nowhere else:
+  // not to the identity provider, not to the collector.
+  const apiUrls = env.apiBaseUrl ? [literal(env.apiBaseUrl)] : [];
+  const ignoreUrls = [literal(endpoint)];
+  registerInstrumentations({
+    instrumentations: [
+      new DocumentLoadInstrumentation(),
+      new UserInteractionInstrumentation({ eventNames: ['click', 'submit'] }),
+      new FetchInstrumentation({ propagateTraceHeaderCorsUrls: apiUrls, ignoreUrls }),
+      new XMLHttpRequestInstrumentation({ propagateTraceHeaderCorsUrls: apiUrls, ignoreUrls }),
+    ],
+  });
+}
+
+export function tracer(): Tracer {
+  return trace.getTracer(TRACER_NAME);
+}
+
+/**
+ * Run `work` (a page's fetches) inside a span named `name`: the fetch spans become its
+ * children, so one trace holds the click, the page's calls and what the services did.
+ */
+export async function inPageSpan<T>(
+  name: string,
+  attributes: Record<string, string | number>,
+  work: () => Promise<T>,
+): Promise<T> {
+  return tracer().startActiveSpan(name, { attributes }, async (span: Span) => {
+    try {
+      return await work();
+    } catch (error) {
+      span.recordException(error instanceof Error ? error : String(error));
+      span.setStatus({ code: SpanStatusCode.ERROR });
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
+}

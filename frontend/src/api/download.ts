@@ -53,6 +53,27 @@ export async function downloadExport<P extends ExportPath>(
     params: { query: { ...query, format } as never },
     parseAs: 'blob',
   });
+  await deliver(call, operation, `${path.split('/').slice(2).join('-')}.${format}`);
+}
+
+/** The two files of a generated report. */
+export type ReportFileKind = 'xlsx' | 'pdf';
+
+/** Fetch one file of a generated report with the user's token and hand it to the browser. */
+export async function downloadReport(reportId: string, kind: ReportFileKind): Promise<void> {
+  const call = api.GET('/api/reports/{report_id}/{kind}', {
+    params: { path: { report_id: reportId, kind } },
+    parseAs: 'blob',
+  });
+  await deliver(call, `The ${kind.toUpperCase()} of report ${reportId}`, `otelbi-report-${reportId}.${kind}`);
+}
+
+/** Save the file a download call answers, or throw its ApiError. */
+async function deliver(
+  call: Promise<{ data?: Blob; error?: unknown; response: Response }>,
+  operation: string,
+  fallback: string,
+): Promise<void> {
   let result: Awaited<typeof call>;
   try {
     result = await call;
@@ -62,7 +83,6 @@ export async function downloadExport<P extends ExportPath>(
   if (!result.response.ok || result.data === undefined) {
     throw apiErrorFrom(result.response, await errorBodyOf(result.response, result.error), operation);
   }
-  const fallback = `${path.split('/').slice(2).join('-')}.${format}`;
   saveBlob(result.data, fileNameFrom(result.response.headers.get('content-disposition'), fallback));
 }
 

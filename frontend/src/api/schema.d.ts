@@ -214,6 +214,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/otlp/v1/traces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Relay the browser's spans (OTLP/HTTP, JSON or protobuf) to the product's collector.
+         * @description Relay the browser's spans (OTLP/HTTP, JSON or protobuf) to the product's collector.
+         *
+         *     Answers the collector's own 2xx, or 202 `{}` when the spans could not be delivered or
+         *     the product's tracing is off: a missing collector never fails a page.
+         */
+        post: operations["gateway_otlp_traces"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/aw/health": {
         parameters: {
             query?: never;
@@ -1092,6 +1115,26 @@ export interface components {
             total_order_qty: number;
             /** Total Order Value */
             total_order_value: number;
+        };
+        /**
+         * OtlpExportResponse
+         * @description OTLP's ExportTraceServiceResponse as JSON: `{}`, or the spans the collector refused.
+         */
+        OtlpExportResponse: {
+            partialSuccess?: components["schemas"]["OtlpPartialSuccess"] | null;
+        };
+        /**
+         * OtlpPartialSuccess
+         * @description The spans a collector refused although the request as a whole was accepted.
+         */
+        OtlpPartialSuccess: {
+            /**
+             * Rejectedspans
+             * @description An int64: OTLP/JSON may write it as a string
+             */
+            rejectedSpans?: number | string | null;
+            /** Errormessage */
+            errorMessage?: string | null;
         };
         /**
          * ProductDemand
@@ -2484,6 +2527,109 @@ export interface operations {
                 };
             };
             /** @description A warehouse, the write store or a service is unavailable (`unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    gateway_otlp_traces: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description An OTLP ExportTraceServiceRequest, as the OpenTelemetry exporter sends it */
+        requestBody: {
+            content: {
+                "application/json": {
+                    resourceSpans?: Record<string, never>[];
+                };
+                "application/x-protobuf": string;
+            };
+        };
+        responses: {
+            /** @description The collector took the spans: its ExportTraceServiceResponse, JSON or protobuf like the request */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OtlpExportResponse"];
+                    "application/x-protobuf": string;
+                };
+            };
+            /** @description Taken but not delivered: the product's tracing is off, or the collector is unreachable or failing (logged once a minute) */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OtlpExportResponse"];
+                };
+            };
+            /** @description No valid bearer token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks a scope this route needs (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than OTLP_RELAY_MAX_BODY_BYTES (`too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is neither application/json nor application/x-protobuf (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A parameter or the body is not acceptable (`invalid_input`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over OTLP_RELAY_REQUESTS_PER_MINUTE for this user or address (`too_many_requests`) */
+            429: {
+                headers: {
+                    /** @description Seconds until this client may send again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The identity provider's keys, needed to check the token, could not be fetched (`unavailable`) */
             503: {
                 headers: {
                     [name: string]: unknown;

@@ -53,3 +53,32 @@ describe('OverviewPage', () => {
     expect(screen.getAllByTestId('trace-id')[0]).toHaveTextContent('abc123');
   });
 });
+
+describe('latestPerJob', () => {
+  it('keeps the newest run of each job', async () => {
+    const { latestPerJob } = await import('@/features/overview/components/JobRuns');
+    const run = (id: number, job: string, started: string, status: 'succeeded' | 'failed') => ({
+      id,
+      job_id: job,
+      service: 'aw-service',
+      scheduled_for: started,
+      started_at: started,
+      finished_at: started,
+      status,
+      rows_written: 0,
+      details: {},
+      error: null,
+      trace_id: null,
+      duration_ms: 1,
+    });
+    const latest = latestPerJob([
+      run(1, 'aw.daily.scores', '2026-12-01T05:00:00Z', 'failed'),
+      run(2, 'aw.daily.scores', '2026-12-02T05:00:00Z', 'succeeded'),
+      run(3, 'aw.daily.forecast', '2026-12-02T04:00:00Z', 'failed'),
+    ] as never);
+    expect(latest.map((r) => [r.job_id, r.status])).toEqual([
+      ['aw.daily.forecast', 'failed'],
+      ['aw.daily.scores', 'succeeded'],
+    ]);
+  });
+});

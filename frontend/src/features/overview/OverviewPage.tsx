@@ -7,6 +7,7 @@ import { wwiQueries } from '@/api/queries/wwi';
 import { PageHeader } from '@/components/PageHeader';
 import { QueryView } from '@/components/QueryView';
 import { ChannelSplit } from '@/features/overview/components/ChannelSplit';
+import { JobRuns } from '@/features/overview/components/JobRuns';
 import { KpiStrip } from '@/features/overview/components/KpiStrip';
 import classes from '@/features/overview/components/overview.module.css';
 import { OutlookTiles } from '@/features/overview/components/OutlookTiles';
@@ -62,6 +63,18 @@ export function OverviewPage() {
           What needs attention
         </Title>
         <OutlookTiles />
+      </section>
+      <section aria-labelledby="jobs-heading">
+        <Title order={2} size="h4" id="jobs-heading" mb="xs">
+          Last run of each job
+        </Title>
+        <Card withBorder radius="md" padding="sm">
+          <div className={classes.panels}>
+            <JobRuns service="aw" />
+            <JobRuns service="wwi" />
+            <JobRuns service="gateway" />
+          </div>
+        </Card>
       </section>
     </Stack>
   );

@@ -140,13 +140,33 @@ def start_product(stack: ExitStack, data_dir: Path, work_dir: Path, **settings: 
     return Product(url=url, log=log, report_dir=report_dir)
 
 
+def wait_for_startup_jobs(product: Product) -> None:
+    """Wait until each domain service's jobs have run once after start (events, snapshots)."""
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        done = True
+        for domain in ("aw", "wwi"):
+            jobs = {job["job_id"] for job in httpx.get(f"{product.url}/api/{domain}/jobs").json()}
+            runs = httpx.get(f"{product.url}/api/jobs/{domain}", params={"limit": 200}).json()
+            finished = {run["job_id"] for run in runs if run["status"] != "running"}
+            done = done and jobs <= finished
+        if done:
+            return
+        time.sleep(0.5)
+    log = product.log.read_text()
+    raise AssertionError(f"the start-up jobs did not finish within 180 s:\n{log}")
+
+
 @pytest.fixture(scope="session")
 def product(
     generated_warehouses: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Product]:
-    """The product on generated warehouses, shared by the browser tests of a session."""
+    """The product on generated warehouses, shared by the browser tests of a session; its
+    start-up jobs have run (so job history, snapshots and stock events exist)."""
     with ExitStack() as stack:
-        yield start_product(stack, generated_warehouses, tmp_path_factory.mktemp("e2e"))
+        running = start_product(stack, generated_warehouses, tmp_path_factory.mktemp("e2e"))
+        wait_for_startup_jobs(running)
+        yield running
 
 
 @pytest.fixture(scope="session")

@@ -23,14 +23,14 @@ from tests.e2e.conftest import (
 PAGES = {
     "overview": ("/", "[data-testid=aw-revenue-value]"),
     "aw-sales": ("/aw/sales", "[data-testid=chart]"),
-    "aw-reps": ("/aw/reps", "table tbody tr"),
-    "aw-products": ("/aw/products", "table tbody tr"),
-    "wwi-stock": ("/wwi/stock", "table tbody tr"),
-    "wwi-suppliers": ("/wwi/suppliers", "table tbody tr"),
-    "wwi-events": ("/wwi/events", "table tbody tr"),
-    "what-if": ("/wwi/scenarios", "form"),
-    "jobs": ("/jobs", "table tbody tr"),
-    "audit": ("/audit", "table tbody tr"),
+    "aw-reps": ("/aw/reps", "[data-testid=reps-table] tbody tr"),
+    "aw-products": ("/aw/products", "[data-testid=products-table] tbody tr"),
+    "wwi-stock": ("/wwi/stock", "[data-testid=stock-table] tbody tr"),
+    "wwi-suppliers": ("/wwi/suppliers", "[data-testid=suppliers-table] tbody tr"),
+    "wwi-events": ("/wwi/events", "[data-testid=events-table] tbody tr"),
+    "what-if": ("/wwi/scenarios", "[data-testid=scenario-form]"),
+    "jobs": ("/jobs", "[data-testid=job-run]"),
+    "audit": ("/audit", "[data-testid=audit-table] tbody tr"),
     "reports": ("/reports", "[data-testid=generate-report]"),
 }
 
@@ -121,3 +121,45 @@ def test_xlsx_export_downloads_the_view_as_filtered(
     ).json()
     data = workbook.worksheets[0]
     assert data.max_row - 1 == len(api["points"])
+
+
+def test_a_report_generates_and_appears_in_the_list(page: Page, product: Product) -> None:
+    page.goto(f"{product.url}/reports")
+    rows = page.get_by_test_id("report-row")
+    before = httpx.get(f"{product.url}/api/reports").json()
+    page.get_by_test_id("generate-report").click()
+    expect(page.get_by_test_id("report-generated")).to_be_visible(timeout=60_000)
+    after = httpx.get(f"{product.url}/api/reports").json()
+    assert len(after) == len(before) + 1
+    newest = after[0]
+    expect(rows.first).to_have_attribute("data-report-id", str(newest["report_id"]))
+    assert Path(newest["xlsx_path"]).is_file()
+    assert Path(newest["pdf_path"]).is_file()
+
+
+def test_the_what_if_form_shows_the_api_s_reason_for_refusing_a_value(
+    page: Page, product: Product
+) -> None:
+    refused = httpx.post(
+        f"{product.url}/api/wwi/scenarios",
+        json={"name": "too much", "demand_change_pct": -500, "lead_time_change_days": 0},
+    )
+    assert refused.status_code == 422
+    page.goto(f"{product.url}/wwi/scenarios")
+    page.get_by_test_id("scenario-name").fill("Demand collapses")
+    page.get_by_test_id("scenario-demand").fill("-500")
+    page.get_by_test_id("scenario-submit").click()
+    expect(page.get_by_test_id("scenario-form-error")).to_contain_text(refused.json()["detail"])
+    listed = httpx.get(f"{product.url}/api/wwi/scenarios").json()
+    assert all(item["name"] != "Demand collapses" for item in listed["items"])
+
+
+def test_a_double_click_on_run_scenario_makes_one_scenario(page: Page, product: Product) -> None:
+    page.goto(f"{product.url}/wwi/scenarios")
+    page.get_by_test_id("scenario-name").fill("Double click")
+    page.get_by_test_id("scenario-demand").fill("20")
+    page.get_by_test_id("scenario-submit").dblclick()
+    expect(page).to_have_url(re.compile(r"/wwi/scenarios/\d+$"))
+    expect(page.get_by_test_id("scenario-parameters")).to_be_visible()
+    listed = httpx.get(f"{product.url}/api/wwi/scenarios").json()
+    assert [item["name"] for item in listed["items"]].count("Double click") == 1

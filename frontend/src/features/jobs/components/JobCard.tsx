@@ -124,7 +124,7 @@ export function JobCard({ service, job, latest, latestError }: JobCardProps) {
                 onClick={toggle}
                 disabled={running || run.isPending}
                 loading={run.isPending}
-                aria-label={`Run ${job.jobId} now`}
+                aria-label={`Run now: ${job.jobId}`}
                 data-testid="run-now"
               >
                 Run now

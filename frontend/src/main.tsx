@@ -5,6 +5,7 @@ import '@/app/global.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 
+import { authorizationHeaders } from '@/api/client';
 import { App } from '@/app/App';
 import { startTracing } from '@/telemetry/tracing';
 
@@ -13,7 +14,7 @@ if (root === null) {
   throw new Error('index.html has no #root element');
 }
 // Before the first render, so the first API calls already carry a traceparent.
-startTracing();
+startTracing(authorizationHeaders);
 createRoot(root).render(
   <StrictMode>
     <App />

@@ -9,6 +9,7 @@ import { apiErrorFrom, networkError } from '@/api/api-error';
 import type { paths } from '@/api/schema';
 import { currentAccessToken, reportUnauthorized } from '@/auth/access-token';
 import { env } from '@/config/env';
+import { fetchInPageContext } from '@/telemetry/page-span';
 
 const withAccessToken: Middleware = {
   async onRequest({ request }) {
@@ -29,8 +30,8 @@ const withAccessToken: Middleware = {
 export const api = createClient<paths>({
   // Absolute even when the API is the app's own origin: fetch outside a page needs it.
   baseUrl: env.apiBaseUrl || window.location.origin,
-  // Looked up at each call, not once: instrumentation (tracing) and tests wrap it later.
-  fetch: (input) => globalThis.fetch(input),
+  // globalThis.fetch is looked up at each call, not once: tracing and tests wrap it later.
+  fetch: fetchInPageContext,
 });
 api.use(withAccessToken);
 

@@ -7,7 +7,6 @@
  * gateway's same-origin relay (/api/otlp/v1/traces), so no collector or CORS is needed for
  * a page to work; spans carry the user's token there like every API call.
  */
-import { type Span, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
 import { ZoneContextManager } from '@opentelemetry/context-zone';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
@@ -19,17 +18,15 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, WebTracerProvider } from '@opentelemetry/sdk-trace-web';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 
-import { authorizationHeaders } from '@/api/client';
 import { env } from '@/config/env';
-
-const TRACER_NAME = 'otelbi-frontend';
 
 /** Escapes a string for use inside a regular expression. */
 function literal(text: string): RegExp {
   return new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(/|$)`);
 }
 
-export function startTracing(): void {
+/** Start tracing; `headers` gives the exporter's headers (the user's token) at each export. */
+export function startTracing(headers: () => Promise<Record<string, string>>): void {
   const apiOrigin = env.apiBaseUrl || window.location.origin;
   const endpoint = env.otelCollectorEndpoint || `${apiOrigin}/api/otlp/v1/traces`;
   const provider = new WebTracerProvider({
@@ -40,7 +37,7 @@ export function startTracing(): void {
     }),
     spanProcessors: [
       new BatchSpanProcessor(
-        new OTLPTraceExporter({ url: endpoint, headers: authorizationHeaders }),
+        new OTLPTraceExporter({ url: endpoint, headers }),
         { scheduledDelayMillis: 2000 },
       ),
     ],
@@ -58,31 +55,5 @@ export function startTracing(): void {
       new FetchInstrumentation({ propagateTraceHeaderCorsUrls: apiUrls, ignoreUrls }),
       new XMLHttpRequestInstrumentation({ propagateTraceHeaderCorsUrls: apiUrls, ignoreUrls }),
     ],
-  });
-}
-
-export function tracer(): Tracer {
-  return trace.getTracer(TRACER_NAME);
-}
-
-/**
- * Run `work` (a page's fetches) inside a span named `name`: the fetch spans become its
- * children, so one trace holds the click, the page's calls and what the services did.
- */
-export async function inPageSpan<T>(
-  name: string,
-  attributes: Record<string, string | number>,
-  work: () => Promise<T>,
-): Promise<T> {
-  return tracer().startActiveSpan(name, { attributes }, async (span: Span) => {
-    try {
-      return await work();
-    } catch (error) {
-      span.recordException(error instanceof Error ? error : String(error));
-      span.setStatus({ code: SpanStatusCode.ERROR });
-      throw error;
-    } finally {
-      span.end();
-    }
   });
 }

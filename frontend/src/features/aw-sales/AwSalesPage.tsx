@@ -1,10 +1,10 @@
-import { Button, Stack } from '@mantine/core';
-import { IconRefresh } from '@tabler/icons-react';
-import { useIsFetching, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Stack } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
 import { useQueryStates } from 'nuqs';
 
 import { awQueries } from '@/api/queries/aw';
 import { PageHeader } from '@/components/PageHeader';
+import { RefreshButton } from '@/components/RefreshButton';
 import { SalesForecastSection } from '@/features/aw-sales/components/SalesForecastSection';
 import { SalesHistorySection } from '@/features/aw-sales/components/SalesHistorySection';
 import { RECENT_DAYS, salesParams } from '@/features/aw-sales/sales-params';
@@ -18,8 +18,6 @@ export function AwSalesPage() {
   const history = useQuery(awQueries.history(days, grain));
   const forecast = useQuery(awQueries.forecast(horizon));
   const recent = useQuery(awQueries.history(RECENT_DAYS, 'day'));
-  const queryClient = useQueryClient();
-  const fetching = useIsFetching({ queryKey: SALES_KEY });
   return (
     <Stack gap="xl">
       <PageHeader
@@ -27,15 +25,7 @@ export function AwSalesPage() {
         question="Where is revenue going? Internet and reseller sales over time, and the next weeks' forecast."
         asOf={history.data?.as_of ?? forecast.data?.as_of ?? recent.data?.as_of}
         actions={
-          <Button
-            variant="default"
-            leftSection={<IconRefresh size={16} aria-hidden />}
-            loading={fetching > 0}
-            onClick={() => void queryClient.refetchQueries({ queryKey: SALES_KEY, type: 'active' })}
-            data-testid="refresh"
-          >
-            Refresh
-          </Button>
+          <RefreshButton page="aw-sales" queryKey={SALES_KEY} />
         }
       />
       <SalesHistorySection query={history} />

@@ -1,0 +1,62 @@
+/**
+ * The span of the page being shown: a page's API calls made while it loads become its
+ * children, so one trace holds the page, its calls and what the services did for them.
+ * A more specific span that is already active (a click, a refresh) wins.
+ */
+import { type Context, context, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
+
+const TRACER_NAME = 'otelbi-frontend';
+
+let pageContext: Context | null = null;
+
+function tracer() {
+  return trace.getTracer(TRACER_NAME);
+}
+
+/** Call `fetch` as a child of the active span, else of the page's span while it loads. */
+export function fetchInPageContext(input: Request): Promise<Response> {
+  const active = context.active();
+  const parent = trace.getSpan(active) === undefined && pageContext !== null ? pageContext : active;
+  return context.with(parent, () => globalThis.fetch(input));
+}
+
+/** Start the span of a page's loading; the caller ends it when the page's calls are done. */
+export function startPageSpan(page: string): Span {
+  const span = tracer().startSpan(`page ${page}`, { attributes: { 'otelbi.page': page } });
+  pageContext = trace.setSpan(context.active(), span);
+  return span;
+}
+
+/** End a page's span (and stop parenting calls to it). */
+export function endPageSpan(span: Span, failedCalls: number): void {
+  if (pageContext !== null && trace.getSpan(pageContext) === span) {
+    pageContext = null;
+  }
+  span.setAttribute('otelbi.page.failed_calls', failedCalls);
+  if (failedCalls > 0) {
+    span.setStatus({ code: SpanStatusCode.ERROR, message: `${failedCalls} call(s) failed` });
+  }
+  span.end();
+}
+
+/**
+ * Run `work` (e.g. a page's refetches) inside a span named `name`: the calls it makes are
+ * its children, and the span ends when they have all answered.
+ */
+export async function inPageSpan<T>(
+  name: string,
+  attributes: Record<string, string | number>,
+  work: () => Promise<T>,
+): Promise<T> {
+  return tracer().startActiveSpan(name, { attributes }, async (span: Span) => {
+    try {
+      return await work();
+    } catch (error) {
+      span.recordException(error instanceof Error ? error : String(error));
+      span.setStatus({ code: SpanStatusCode.ERROR });
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
+}

@@ -6,6 +6,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 
 import { authorizationHeaders } from '@/api/client';
+import { canAuthorize } from '@/auth/access-token';
 import { App } from '@/app/App';
 import { startTracing } from '@/telemetry/tracing';
 
@@ -14,7 +15,7 @@ if (root === null) {
   throw new Error('index.html has no #root element');
 }
 // Before the first render, so the first API calls already carry a traceparent.
-startTracing(authorizationHeaders);
+startTracing(authorizationHeaders, canAuthorize);
 createRoot(root).render(
   <StrictMode>
     <App />

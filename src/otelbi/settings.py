@@ -178,6 +178,9 @@ class TelemetrySettings(BaseSettings):
     deployment_environment: str = "local"
     log_level: str = "INFO"
     log_format: Literal["text", "json"] = "text"
+    # The gateway's relay of the browser's spans (POST /api/otlp/v1/traces).
+    otlp_relay_max_body_bytes: int = Field(256 * 1024, ge=1)
+    otlp_relay_requests_per_minute: int = Field(120, ge=1)
 
 
 class TopologySettings(BaseSettings):

@@ -65,6 +65,7 @@ class Product:
     url: str
     log: Path
     report_dir: Path
+    postgres_url: str
 
 
 def _database(name: str) -> str:
@@ -94,15 +95,18 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> Non
     raise AssertionError(f"otelbi serve did not answer within 90 s:\n{log.read_text()}")
 
 
-def start_product(stack: ExitStack, data_dir: Path, work_dir: Path, **settings: str) -> Product:
-    """Start `otelbi serve` on a fresh database and a free port; stopped when `stack` closes."""
+def start_product(
+    stack: ExitStack, data_dir: Path, work_dir: Path, *, port: int | None = None, **settings: str
+) -> Product:
+    """Start `otelbi serve` on a fresh database and `port` (default: a free one); stopped
+    when `stack` closes. `settings` (environment variables) win over the defaults here."""
     assert (FRONTEND_DIST / "index.html").exists(), (
         "the web app is not built: run `make test` (or `cd frontend && npm ci && npm run build`)"
     )
     name = f"otelbi_e2e_{uuid.uuid4().hex[:10]}"
     postgres_url = _database(name)
     stack.callback(_drop_database, name)
-    port = free_port()
+    port = port or free_port()
     log = work_dir / f"serve-{port}.log"
     report_dir = work_dir / f"reports-{port}"
     env = {
@@ -137,7 +141,7 @@ def start_product(stack: ExitStack, data_dir: Path, work_dir: Path, **settings: 
     stack.callback(stop)
     url = f"http://127.0.0.1:{port}"
     _wait_until_up(url, process, log)
-    return Product(url=url, log=log, report_dir=report_dir)
+    return Product(url=url, log=log, report_dir=report_dir, postgres_url=postgres_url)
 
 
 def wait_for_startup_jobs(product: Product) -> None:

@@ -4,6 +4,35 @@ The test process makes the provider's private keys, so it gets genuine tokens fr
 provider (client_credentials grant, JWT access tokens through resource indicators) and can
 also forge tokens signed with the same keys to walk the whole rejection matrix.
 
+A browser can sign in too (authorization code + PKCE) when the provider is started with the
+SPA's redirect URIs — the `oidc_provider` fixture has none, since they name the product's
+port. From a fixture of any scope, once the product's URL is known:
+
+    with spa_provider(
+        log_dir,
+        redirect_uris=[f"{url}/auth/callback"],
+        post_logout_redirect_uris=[f"{url}/"],
+        access_token_ttl=30,  # optional: default 600 s
+    ) as provider:
+        env = provider.product_env()  # OIDC_AUTHORITY, … for `otelbi serve`
+
+- issuer `provider.issuer` (http://127.0.0.1:<port>), client id `SPA_CLIENT_ID` ("otelbi-web"),
+  public (no secret), PKCE required, refresh tokens issued (no iframe renewal needed);
+- scopes: `SPA_SCOPE` asks for every API scope; the token's `scope` is what the sign-in
+  asked for (of `API_SCOPES`) that the login may have, its `aud` is `API_AUDIENCE`. Two ways
+  to a token without an API scope: ask for less (`provider.product_env(scope=…)`, a
+  product-wide setting), or start the provider with `account_scopes={"viewer": [...]}`, so
+  that login "viewer" never gets more, whatever the SPA asks for (other logins get all);
+- the sign-in form at /interaction/<uid>: fill input[name=login] and input[name=password]
+  (any values), click button[type=submit]; no consent page follows. The login is the
+  subject (the audit log's actor); the ID token's `name` is the login capitalised, its
+  `email` login@example.test;
+- sign-out (end_session with post_logout_redirect_uri) shows the provider's confirmation
+  form: click button[name=logout][value=yes] ("Yes, sign me out"), then the browser is sent
+  to the post-logout URI;
+- access tokens of the code flow live `access_token_ttl` seconds (the gateway allows 30 s of
+  clock leeway on top); client_credentials tokens always live 600 s.
+
 `npm ci` runs in tests/peers/oidc/ the first time the provider is needed on a fresh clone.
 """
 
@@ -17,7 +46,8 @@ import signal
 import subprocess
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +61,10 @@ PROVIDER_DIR = Path(__file__).resolve().parent / "oidc"
 API_AUDIENCE = "urn:otelbi:api"
 API_SCOPES = ("bi.read", "jobs.run", "audit.read", "reports.generate")
 CLIENT_ID = "otelbi-tests"
+SPA_CLIENT_ID = "otelbi-web"
+"""The browser's public client, when the provider is started with redirect URIs."""
+SPA_SCOPE = " ".join(("openid", "profile", "email", *API_SCOPES))
+"""What the SPA asks for to get every API scope: the API's scopes go in `scope` too."""
 READY_TIMEOUT_SECONDS = 30
 
 
@@ -54,6 +88,9 @@ class ProviderKey:
             jwk = jwt.algorithms.RSAAlgorithm.to_jwk(self.private_key, as_dict=True)
         else:
             jwk = jwt.algorithms.ECAlgorithm.to_jwk(self.private_key, as_dict=True)
+        # PyJWT marks a private RSA key "key_ops": ["sign"]; the provider would then not
+        # verify with it (an id_token_hint at sign-out). `use` says enough.
+        jwk.pop("key_ops", None)
         return {**jwk, "kid": self.kid, "alg": self.alg, "use": "sig"}
 
     def sign(self, claims: dict[str, Any], *, alg: str | None = None, **header: Any) -> str:
@@ -86,6 +123,13 @@ class OidcProvider:
     log_dir: Path
     signing_kid: str | None = None
     client_secret: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    spa_redirect_uris: Sequence[str] = ()
+    """Exact redirect URIs of the SPA client; none: no SPA client and no sign-in form."""
+    spa_post_logout_redirect_uris: Sequence[str] = ()
+    access_token_ttl: int = 600
+    """Seconds an access token of the code flow lives."""
+    account_scopes: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    """The API scopes a login may have (code flow); a login not listed may have them all."""
     port: int = 0
     issuer: str = ""
     _process: subprocess.Popen[bytes] | None = field(default=None, init=False, repr=False)
@@ -98,6 +142,27 @@ class OidcProvider:
     @property
     def jwks_uri(self) -> str:
         return f"{self.issuer}/jwks"
+
+    @property
+    def authorization_endpoint(self) -> str:
+        return f"{self.issuer}/auth"
+
+    @property
+    def end_session_endpoint(self) -> str:
+        return f"{self.issuer}/session/end"
+
+    def product_env(self, scope: str = SPA_SCOPE) -> dict[str, str]:
+        """Return the product's variables for a browser sign-in here, asking for `scope`."""
+        assert self.spa_redirect_uris, "start the provider with spa_redirect_uris"
+        return {
+            "OIDC_ENABLED": "true",
+            "OIDC_AUTHORITY": self.issuer,
+            "FRONTEND_OIDC_CLIENT_ID": SPA_CLIENT_ID,
+            "FRONTEND_OIDC_SCOPE": scope,
+            "REQUIRE_FRONTEND_AUTH": "true",
+            "FRONTEND_JWT_ISSUER_URL": self.issuer,
+            "FRONTEND_JWT_AUDIENCE": API_AUDIENCE,
+        }
 
     def key(self, kid: str) -> ProviderKey:
         return next(key for key in self.keys if key.kid == kid)
@@ -117,6 +182,13 @@ class OidcProvider:
             "OIDC_CLIENT_SECRET": self.client_secret,
             "OIDC_API_AUDIENCE": API_AUDIENCE,
             "OIDC_API_SCOPES": " ".join(API_SCOPES),
+            "OIDC_ACCESS_TOKEN_TTL": str(self.access_token_ttl),
+            "OIDC_SPA_CLIENT_ID": SPA_CLIENT_ID if self.spa_redirect_uris else "",
+            "OIDC_SPA_REDIRECT_URIS": " ".join(self.spa_redirect_uris),
+            "OIDC_SPA_POST_LOGOUT_REDIRECT_URIS": " ".join(self.spa_post_logout_redirect_uris),
+            "OIDC_ACCOUNT_SCOPES": json.dumps(
+                {login: " ".join(scopes) for login, scopes in self.account_scopes.items()}
+            ),
         }
         self.log_dir.mkdir(parents=True, exist_ok=True)
         stdout_path = self.log_dir / "oidc-provider.out"
@@ -216,6 +288,32 @@ def running_provider(
 ) -> Iterator[OidcProvider]:
     """Yield a started provider; stop it afterwards."""
     provider = OidcProvider(keys=keys, log_dir=log_dir, signing_kid=signing_kid)
+    provider.start()
+    try:
+        yield provider
+    finally:
+        provider.stop()
+
+
+@contextmanager
+def spa_provider(
+    log_dir: Path,
+    *,
+    redirect_uris: Sequence[str],
+    post_logout_redirect_uris: Sequence[str] = (),
+    access_token_ttl: int = 600,
+    account_scopes: Mapping[str, Sequence[str]] | None = None,
+    keys: Sequence[ProviderKey] | None = None,
+) -> Iterator[OidcProvider]:
+    """Run a provider a browser can sign in to (the SPA client, see the module docstring)."""
+    provider = OidcProvider(
+        keys=keys or [ProviderKey.generate("rs-1", "RS256")],
+        log_dir=log_dir,
+        spa_redirect_uris=redirect_uris,
+        spa_post_logout_redirect_uris=post_logout_redirect_uris,
+        access_token_ttl=access_token_ttl,
+        account_scopes=account_scopes or {},
+    )
     provider.start()
     try:
         yield provider

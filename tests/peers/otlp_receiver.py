@@ -6,19 +6,29 @@ compresses — and keeps the decoded `ExportTraceServiceRequest` and
 `ExportMetricsServiceRequest` messages (from the `opentelemetry-proto` package), flattened
 into `ReceivedSpan` and `ReceivedPoint` for assertions. The `otlp_receiver` fixture points
 OTEL_EXPORTER_OTLP_ENDPOINT at it and switches both exporters on.
+
+It reads OTLP/JSON too (`Content-Type: application/json`, what the browser's exporter sends
+through the gateway's relay) into the same messages, as a collector does: ids are hex
+strings there, not protobuf-JSON base64, and unknown fields are ignored. It answers in the
+request's encoding. `trace_posts` keeps each /v1/traces request's headers and body as they
+arrived, and `fail_with = 503` (any status) makes it refuse every request until reset to None.
 """
 
 from __future__ import annotations
 
+import base64
 import gzip
+import json
 import threading
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
+from google.protobuf import json_format
+from google.protobuf.message import Message
 from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import (
     ExportMetricsServiceRequest,
     ExportMetricsServiceResponse,
@@ -47,6 +57,43 @@ def _value(value: AnyValue) -> Any:
 
 def _attributes(pairs: Any) -> dict[str, Any]:
     return {pair.key: _value(pair.value) for pair in pairs if isinstance(pair, KeyValue)}
+
+
+M = TypeVar("M", bound=Message)
+
+_HEX_IDS = frozenset({"traceId", "spanId", "parentSpanId"})
+"""OTLP/JSON writes these bytes fields as hex, where protobuf's JSON mapping expects base64."""
+
+
+def _ids_as_base64(node: Any) -> Any:
+    if isinstance(node, list):
+        return [_ids_as_base64(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    return {
+        key: base64.b64encode(bytes.fromhex(value)).decode()
+        if key in _HEX_IDS and isinstance(value, str)
+        else _ids_as_base64(value)
+        for key, value in node.items()
+    }
+
+
+def _decoded(message: M, body: bytes, json_body: bool) -> M:
+    """Return `message` filled from an OTLP body: protobuf, or OTLP/JSON."""
+    if json_body:
+        json_format.ParseDict(_ids_as_base64(json.loads(body)), message, ignore_unknown_fields=True)
+    else:
+        message.ParseFromString(body)
+    return message
+
+
+@dataclass(frozen=True)
+class ReceivedPost:
+    """One request as it arrived: its headers (names in lower case) and body (decompressed)."""
+
+    content_type: str
+    body: bytes
+    headers: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -95,6 +142,8 @@ class OtlpReceiver:
         self._lock = threading.Lock()
         self.trace_requests: list[ExportTraceServiceRequest] = []
         self.metric_requests: list[ExportMetricsServiceRequest] = []
+        self.trace_posts: list[ReceivedPost] = []
+        self.fail_with: int | None = None
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -117,26 +166,40 @@ class OtlpReceiver:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("content-length", 0)))
+                if receiver.fail_with is not None:
+                    self.send_error(receiver.fail_with)
+                    return
                 encoding = (self.headers.get("content-encoding") or "").lower()
                 if encoding == "gzip":
                     body = gzip.decompress(body)
                 elif encoding == "deflate":
                     body = zlib.decompress(body)
+                content_type = self.headers.get("content-type") or "application/x-protobuf"
+                headers = {name.lower(): value for name, value in self.headers.items()}
+                json_body = content_type.split(";")[0].strip().lower() == "application/json"
+                response: Message
                 if self.path == "/v1/traces":
-                    traces = ExportTraceServiceRequest.FromString(body)
+                    traces = _decoded(ExportTraceServiceRequest(), body, json_body)
                     with receiver._lock:
                         receiver.trace_requests.append(traces)
-                    answer = ExportTraceServiceResponse().SerializeToString()
+                        receiver.trace_posts.append(ReceivedPost(content_type, body, headers))
+                    response = ExportTraceServiceResponse()
                 elif self.path == "/v1/metrics":
-                    metrics = ExportMetricsServiceRequest.FromString(body)
+                    metrics = _decoded(ExportMetricsServiceRequest(), body, json_body)
                     with receiver._lock:
                         receiver.metric_requests.append(metrics)
-                    answer = ExportMetricsServiceResponse().SerializeToString()
+                    response = ExportMetricsServiceResponse()
                 else:
                     self.send_error(404)
                     return
+                if json_body:
+                    answer = json_format.MessageToJson(response).encode()
+                else:
+                    answer = response.SerializeToString()
                 self.send_response(200)
-                self.send_header("content-type", "application/x-protobuf")
+                self.send_header(
+                    "content-type", "application/json" if json_body else "application/x-protobuf"
+                )
                 self.send_header("content-length", str(len(answer)))
                 self.end_headers()
                 self.wfile.write(answer)
@@ -145,6 +208,28 @@ class OtlpReceiver:
                 """Keep the test output quiet."""
 
         return Handler
+
+    def trace_posts_with(
+        self, *, trace_id: str | None = None, service: str | None = None
+    ) -> list[ReceivedPost]:
+        """Return the /v1/traces requests holding a span of `trace_id` (hex) or `service`."""
+        with self._lock:
+            received = list(zip(self.trace_posts, self.trace_requests, strict=True))
+        return [
+            post
+            for post, request in received
+            if any(
+                (trace_id is None or span.trace_id.hex() == trace_id)
+                and (
+                    service is None
+                    or _attributes(resource_spans.resource.attributes).get("service.name")
+                    == service
+                )
+                for resource_spans in request.resource_spans
+                for scope_spans in resource_spans.scope_spans
+                for span in scope_spans.spans
+            )
+        ]
 
     def spans(self) -> list[ReceivedSpan]:
         """Return every span received, in arrival order."""

@@ -1,6 +1,6 @@
 import { localStorageColorSchemeManager, MantineProvider } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
-import { QueryClientProvider } from '@tanstack/react-query';
+import { QueryClientProvider, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { RouterProvider } from 'react-router';
 
@@ -8,12 +8,18 @@ import { createQueryClient } from '@/app/query-client';
 import { createAppRouter } from '@/app/router';
 import { theme } from '@/app/theme';
 import { AuthGate } from '@/auth/AuthGate';
+import { trackPageVisits } from '@/telemetry/page-visits';
 
 const colorSchemeManager = localStorageColorSchemeManager({ key: 'otelbi-color-scheme' });
 
 /** Made only once signed in: the router reads the address the sign-in came back to. */
 function AppRoutes() {
-  const [router] = useState(createAppRouter);
+  const queryClient = useQueryClient();
+  const [router] = useState(() => {
+    const created = createAppRouter();
+    trackPageVisits(created, queryClient);
+    return created;
+  });
   return <RouterProvider router={router} />;
 }
 

@@ -1,6 +1,7 @@
 import { Code, Loader, Text, Title } from '@mantine/core';
 import { lazy, type ReactNode, Suspense } from 'react';
 
+import { setSignInRequired } from '@/auth/access-token';
 import { useClientConfig } from '@/auth/client-config';
 import { FullPage } from '@/auth/FullPage';
 import { ErrorPanel } from '@/components/ErrorPanel';
@@ -33,6 +34,7 @@ export function AuthGate({ children }: { children: ReactNode }) {
       </FullPage>
     );
   }
+  setSignInRequired(config.data.auth_required);
   if (!config.data.auth_required) {
     return <>{children}</>;
   }

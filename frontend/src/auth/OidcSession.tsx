@@ -44,6 +44,8 @@ function SignedIn({
   const auth = useAuth();
   const [redirectFailed, setRedirectFailed] = useState<unknown>(null);
   const redirecting = useRef(false);
+  // Signing out removes the user first: no sign-in redirect may race the provider's page.
+  const signingOut = useRef(false);
 
   const signIn = useMemo(
     () => () => {
@@ -80,7 +82,7 @@ function SignedIn({
     redirectFailed === null &&
     !hasAuthParams();
   useEffect(() => {
-    if (shouldRedirect) signIn();
+    if (shouldRedirect && !signingOut.current) signIn();
   }, [shouldRedirect, signIn]);
 
   const profile = auth.user?.profile;
@@ -89,6 +91,7 @@ function SignedIn({
     () => ({
       name: profile?.name ?? profile?.preferred_username ?? profile?.email ?? profile?.sub ?? '',
       signOut: () => {
+        signingOut.current = true;
         registerAccessTokenProvider(null);
         void userManager.signoutRedirect({ id_token_hint: idToken });
       },

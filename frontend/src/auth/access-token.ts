@@ -9,6 +9,17 @@ export type UnauthorizedHandler = () => void;
 
 let provider: AccessTokenProvider | null = null;
 let onUnauthorized: UnauthorizedHandler | null = null;
+let signInRequired = false;
+
+/** Say whether the API needs a signed-in user (from GET /api/config). */
+export function setSignInRequired(required: boolean): void {
+  signInRequired = required;
+}
+
+/** Whether a call to the API can be authorised now (auth off, or a user is signed in). */
+export function canAuthorize(): boolean {
+  return !signInRequired || provider !== null;
+}
 
 export function registerAccessTokenProvider(
   next: AccessTokenProvider | null,

@@ -1,22 +1,27 @@
 /**
  * The span of the page being shown: a page's API calls made while it loads become its
  * children, so one trace holds the page, its calls and what the services did for them.
- * A more specific span that is already active (a click, a refresh) wins.
+ * A refresh's span, while it runs, wins over the page's.
+ *
+ * Held here, not only in the zone: native async/await (TanStack Query, openapi-fetch's
+ * middleware) drops the zone's context between the click and the fetch.
  */
 import { type Context, context, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
 
 const TRACER_NAME = 'otelbi-frontend';
 
 let pageContext: Context | null = null;
+let actionContext: Context | null = null;
 
 function tracer() {
   return trace.getTracer(TRACER_NAME);
 }
 
-/** Call `fetch` as a child of the active span, else of the page's span while it loads. */
+/** Call `fetch` as a child of a running refresh, else of the active span, else of the page. */
 export function fetchInPageContext(input: Request): Promise<Response> {
   const active = context.active();
-  const parent = trace.getSpan(active) === undefined && pageContext !== null ? pageContext : active;
+  const parent =
+    actionContext ?? (trace.getSpan(active) === undefined ? (pageContext ?? active) : active);
   return context.with(parent, () => globalThis.fetch(input));
 }
 
@@ -49,6 +54,8 @@ export async function inPageSpan<T>(
   work: () => Promise<T>,
 ): Promise<T> {
   return tracer().startActiveSpan(name, { attributes }, async (span: Span) => {
+    const previous = actionContext;
+    actionContext = trace.setSpan(context.active(), span);
     try {
       return await work();
     } catch (error) {
@@ -56,6 +63,7 @@ export async function inPageSpan<T>(
       span.setStatus({ code: SpanStatusCode.ERROR });
       throw error;
     } finally {
+      actionContext = previous;
       span.end();
     }
   });

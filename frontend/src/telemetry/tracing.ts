@@ -15,7 +15,13 @@ import { FetchInstrumentation } from '@opentelemetry/instrumentation-fetch';
 import { UserInteractionInstrumentation } from '@opentelemetry/instrumentation-user-interaction';
 import { XMLHttpRequestInstrumentation } from '@opentelemetry/instrumentation-xml-http-request';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, WebTracerProvider } from '@opentelemetry/sdk-trace-web';
+import {
+  BatchSpanProcessor,
+  type ReadableSpan,
+  type SpanExporter,
+  WebTracerProvider,
+} from '@opentelemetry/sdk-trace-web';
+import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 
 import { env } from '@/config/env';
@@ -25,8 +31,15 @@ function literal(text: string): RegExp {
   return new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(/|$)`);
 }
 
-/** Start tracing; `headers` gives the exporter's headers (the user's token) at each export. */
-export function startTracing(headers: () => Promise<Record<string, string>>): void {
+/**
+ * Start tracing; `headers` gives the exporter's headers (the user's token) at each export,
+ * `canExport` says whether an export can be authorised now: spans ended before a required
+ * sign-in (the first page load) are dropped rather than refused by the relay.
+ */
+export function startTracing(
+  headers: () => Promise<Record<string, string>>,
+  canExport: () => boolean,
+): void {
   const apiOrigin = env.apiBaseUrl || window.location.origin;
   const endpoint = env.otelCollectorEndpoint || `${apiOrigin}/api/otlp/v1/traces`;
   const provider = new WebTracerProvider({
@@ -37,7 +50,7 @@ export function startTracing(headers: () => Promise<Record<string, string>>): vo
     }),
     spanProcessors: [
       new BatchSpanProcessor(
-        new OTLPTraceExporter({ url: endpoint, headers }),
+        new UntilSignedIn(new OTLPTraceExporter({ url: endpoint, headers }), canExport),
         { scheduledDelayMillis: 2000 },
       ),
     ],
@@ -56,4 +69,28 @@ export function startTracing(headers: () => Promise<Record<string, string>>): vo
       new XMLHttpRequestInstrumentation({ propagateTraceHeaderCorsUrls: apiUrls, ignoreUrls }),
     ],
   });
+}
+
+/** Drops spans while `canExport` says no, instead of sending them to be refused. */
+class UntilSignedIn implements SpanExporter {
+  constructor(
+    private readonly inner: SpanExporter,
+    private readonly canExport: () => boolean,
+  ) {}
+
+  export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
+    if (this.canExport()) {
+      this.inner.export(spans, done);
+    } else {
+      done({ code: ExportResultCode.SUCCESS });
+    }
+  }
+
+  shutdown(): Promise<void> {
+    return this.inner.shutdown();
+  }
+
+  forceFlush(): Promise<void> {
+    return this.inner.forceFlush?.() ?? Promise.resolve();
+  }
 }

@@ -20,7 +20,7 @@ from starlette.middleware.cors import CORSMiddleware
 
 from otelbi import __version__
 from otelbi.domains import GATEWAY_SERVICE_NAME, Domain
-from otelbi.gateway import audit_routes, jobs_routes, reports_routes, routes
+from otelbi.gateway import audit_routes, jobs_routes, otlp_relay, reports_routes, routes
 from otelbi.gateway.openapi import install_openapi, operation_id
 from otelbi.gateway.report_job import GATEWAY_JOBS
 from otelbi.gateway.state import GatewayState
@@ -73,6 +73,10 @@ def create_gateway_app(
                     client = httpx.AsyncClient(base_url=url, timeout=SERVICE_TIMEOUT)
                 instrument_client(client, telemetry)
                 clients[domain] = await stack.enter_async_context(client)
+            # The browser's spans: its own, uninstrumented client, closed with the others.
+            app.state.otlp_relay = await stack.enter_async_context(
+                otlp_relay.OtlpRelay(settings.telemetry)
+            )
             state = GatewayState(
                 settings=settings,
                 store=store,
@@ -121,6 +125,7 @@ def create_gateway_app(
     app.include_router(audit_routes.router)
     app.include_router(jobs_routes.router)
     app.include_router(reports_routes.router)
+    app.include_router(otlp_relay.router)
     # Last: every API route (and /openapi.json, /docs) wins over the web app's paths.
     app.router.routes.append(web_app)
     install_openapi(app)

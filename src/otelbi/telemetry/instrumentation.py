@@ -1,6 +1,7 @@
 """Auto-instrumentation of a service's app, engines and HTTP clients, and its ASGI middleware.
 
-FastAPI (server spans and `http.server.*` duration histograms; health checks excluded),
+FastAPI (server spans and `http.server.*` duration histograms; health checks and the browser's
+OTLP relay excluded),
 SQLAlchemy (one client span per statement, connection-pool gauges) and HTTPX (client spans,
 W3C `traceparent` propagation, `http.client.*` histograms) all report to the service's own
 providers.
@@ -33,20 +34,26 @@ from otelbi.telemetry.spans import running_as
 HEALTH_PATH = r"/(api(/[a-z]+)?/health|livez)/?(\?.*)?$"
 """Health checks (gateway /api/health, services /api/<domain>/health and /livez): untraced."""
 
-_HEALTH = re.compile(HEALTH_PATH)
+OTLP_RELAY_PREFIX = "/api/otlp/"
+"""The gateway's relay of the browser's spans: untraced, or each export would make more spans."""
+
+UNTRACED_URLS = f"{HEALTH_PATH},^[a-z]+://[^/]*{OTLP_RELAY_PREFIX}"
+"""What the FastAPI instrumentation skips (regexes searched in the full URL, comma-separated)."""
+
+_UNTRACED_PATH = re.compile(f"{HEALTH_PATH}|^{OTLP_RELAY_PREFIX}")
 _SQLALCHEMY_SCOPE = "opentelemetry.instrumentation.sqlalchemy"
 
 
 def instrument_app(app: FastAPI, telemetry: Telemetry) -> None:
-    """Trace and measure every request of `app` (health checks excluded), set the current
-    service for hand-written spans, and add the trace-id headers."""
+    """Trace and measure every request of `app` (health checks and the OTLP relay excluded),
+    set the current service for hand-written spans, and add the trace-id headers."""
     app.add_middleware(TraceIdHeaders)
     app.add_middleware(ServiceContext, telemetry=telemetry)
     FastAPIInstrumentor.instrument_app(
         app,
         tracer_provider=telemetry.tracer_provider,
         meter_provider=telemetry.meter_provider,
-        excluded_urls=HEALTH_PATH,
+        excluded_urls=UNTRACED_URLS,
         # One INTERNAL span per body chunk says nothing an export's own span does not.
         exclude_spans=["receive", "send"],
     )
@@ -95,7 +102,8 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 class ServiceContext:
     """ASGI middleware: runs each request as its service (`spans.running_as`); a health check
-    runs with instrumentation suppressed, so probes leave no HTTPX or database spans either."""
+    or an OTLP relay call runs with instrumentation suppressed, so they leave no HTTPX or
+    database spans either."""
 
     def __init__(self, app: ASGIApp, telemetry: Telemetry) -> None:
         self.app = app
@@ -105,7 +113,8 @@ class ServiceContext:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        quiet = suppress_instrumentation() if _HEALTH.search(scope["path"]) else nullcontext()
+        untraced = _UNTRACED_PATH.search(scope["path"])
+        quiet = suppress_instrumentation() if untraced else nullcontext()
         with running_as(self.telemetry), quiet:
             await self.app(scope, receive, send)
 

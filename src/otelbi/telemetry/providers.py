@@ -89,6 +89,21 @@ def _exporter_enabled(signal: str) -> bool:
     return os.environ.get(f"OTEL_{signal.upper()}_EXPORTER", "otlp").strip().lower() != "none"
 
 
+def _sdk_disabled() -> bool:
+    return os.environ.get("OTEL_SDK_DISABLED", "").strip().lower() == "true"
+
+
+def traces_destination(settings: TelemetrySettings) -> str | None:
+    """Return the URL the product's spans are exported to; None when tracing is off.
+
+    Off means OTEL_SDK_DISABLED=true or OTEL_TRACES_EXPORTER=none; the URL is
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, else OTEL_EXPORTER_OTLP_ENDPOINT + /v1/traces.
+    """
+    if _sdk_disabled() or not _exporter_enabled("traces"):
+        return None
+    return _signal_endpoint(settings, "traces")
+
+
 def start_telemetry(
     default_service_name: str,
     settings: TelemetrySettings,
@@ -102,7 +117,7 @@ def start_telemetry(
     in the process); all-in-one it is not, or the three services would share one name.
     """
     service_name = (honour_service_name and settings.otel_service_name) or default_service_name
-    if os.environ.get("OTEL_SDK_DISABLED", "").strip().lower() == "true":
+    if _sdk_disabled():
         return disabled_telemetry(service_name)
     resource = service_resource(service_name, settings)
     tracer_provider = TracerProvider(resource=resource)

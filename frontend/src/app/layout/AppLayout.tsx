@@ -19,7 +19,6 @@ import classes from '@/app/layout/AppLayout.module.css';
 import { NAVIGATION } from '@/app/layout/navigation';
 import { AuthBanner } from '@/auth/AuthBanner';
 import { UserMenu } from '@/auth/UserMenu';
-import { usePageSpan } from '@/telemetry/usePageSpan';
 
 function ThemeToggle() {
   const { setColorScheme } = useMantineColorScheme();
@@ -76,8 +75,6 @@ function Navigation({ onNavigate }: { onNavigate?: () => void }) {
  */
 export function AppLayout({ children }: { children: ReactNode }) {
   const [opened, { toggle, close }] = useDisclosure(false);
-  // One span per page visit around the calls it makes (named by its path: "/aw/sales").
-  usePageSpan(useLocation().pathname);
   return (
     <div className={classes.shell}>
       <a href="#content" className={classes.skipLink}>

@@ -6,7 +6,7 @@ import { ChangeIndicator } from '@/components/ChangeIndicator';
 import { DataTable } from '@/components/table/DataTable';
 import { formatCount, formatCurrency } from '@/formatting/numbers';
 import classes from '@/features/aw-products/components/products.module.css';
-import { ScoreBar } from '@/features/aw-products/components/ScoreBar';
+import { ScoreBar } from '@/components/score/ScoreBar';
 
 type ProductDemand = components['schemas']['ProductDemand'];
 

@@ -8,7 +8,7 @@ import { formatCount, formatCurrency } from '@/formatting/numbers';
 import { AttainmentBullet } from '@/features/aw-reps/components/AttainmentBullet';
 import { NO_TERRITORY } from '@/features/aw-reps/components/rep-filters';
 import classes from '@/features/aw-reps/components/reps.module.css';
-import { ScoreBar } from '@/features/aw-reps/components/ScoreBar';
+import { ScoreBar } from '@/components/score/ScoreBar';
 
 type RepScore = components['schemas']['RepScore'];
 

@@ -128,9 +128,17 @@ class WebSettings(BaseSettings):
     model_config = _config()
 
     cors_allowed_origins: str = ""
+    # Origins the web app may also connect to (CSP connect-src), e.g. a collector the browser
+    # exports its spans to directly (VITE_OTEL_COLLECTOR_ENDPOINT); comma-separated.
+    csp_connect_origins: str = ""
     max_request_body_bytes: int = Field(1024 * 1024, ge=1)
     # The built web app the gateway serves at /; relative: to the working directory.
     frontend_dist_dir: Path = Path("frontend/dist")
+
+    @property
+    def extra_connect_origins(self) -> tuple[str, ...]:
+        """Return the origins CSP_CONNECT_ORIGINS adds to the policy's connect-src."""
+        return tuple(o.strip() for o in self.csp_connect_origins.split(",") if o.strip())
 
     @property
     def allowed_origins(self) -> tuple[str, ...]:
@@ -241,6 +249,13 @@ class Settings:
                     "REQUIRE_FRONTEND_AUTH=false for a local, unauthenticated install"
                 )
         if mode in (RunMode.ALL_IN_ONE, RunMode.GATEWAY):
+            for origin in self.web.extra_connect_origins:
+                if not EXACT_ORIGIN.fullmatch(origin):
+                    raise UnsafeSettings(
+                        f"CSP_CONNECT_ORIGINS holds {origin!r}: list exact origins, "
+                        "comma-separated (e.g. https://alloy.example.com): scheme, lower-case "
+                        "host, port; no '*', no path"
+                    )
             for origin in self.web.allowed_origins:
                 if not EXACT_ORIGIN.fullmatch(origin):
                     raise UnsafeSettings(

@@ -118,6 +118,24 @@ def test_the_policy_lets_the_browser_reach_the_identity_provider(start_app: Star
     assert "connect-src 'self' https://login.example.com;" in policy
 
 
+def test_the_policy_lets_the_browser_reach_a_configured_collector(start_app: StartApp) -> None:
+    client = start_app(
+        OIDC_AUTHORITY="https://login.example.com/realms/bi/",
+        CSP_CONNECT_ORIGINS="https://alloy.example.com:4318",
+    )
+    policy = client.get("/api/config").headers["content-security-policy"]
+    assert "connect-src 'self' https://login.example.com https://alloy.example.com:4318;" in policy
+
+
+def test_a_connect_origin_that_is_not_exact_is_refused_at_start(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("INTERNAL_SERVICE_SHARED_SECRET", "s" * 40)
+    monkeypatch.setenv("CSP_CONNECT_ORIGINS", "https://alloy.example.com/v1/traces")
+    with pytest.raises(UnsafeSettings, match="CSP_CONNECT_ORIGINS"):
+        Settings(env_file=None).check(RunMode.GATEWAY)
+
+
 def test_hsts_only_on_requests_that_came_over_https(start_app: StartApp) -> None:
     plain = start_app()
     assert "strict-transport-security" not in plain.get("/api/config").headers

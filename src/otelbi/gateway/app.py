@@ -151,6 +151,7 @@ def _add_web_hardening(app: FastAPI, settings: Settings) -> None:
         )
     identity_provider = origin_of(settings.oidc.oidc_authority)
     connect_origins = [identity_provider] if identity_provider else []
+    connect_origins += settings.web.extra_connect_origins
     app.add_middleware(
         SecurityHeaders, content_security_policy=content_security_policy(connect_origins)
     )

@@ -7,6 +7,8 @@
     ├── Forbidden               403 forbidden
     ├── NotFound                404 not_found
     ├── Conflict                409 conflict
+    ├── UnsupportedMediaType    415 unsupported_media_type
+    ├── TooManyRequests         429 too_many_requests   (Retry-After: …)
     └── DependencyUnavailable   503 unavailable
         ├── WarehouseUnavailable
         └── StoreUnavailable
@@ -62,6 +64,20 @@ class Conflict(OtelBiError):
 
     kind = "conflict"
     status = 409
+
+
+class UnsupportedMediaType(OtelBiError):
+    """A body in a format the endpoint does not take."""
+
+    kind = "unsupported_media_type"
+    status = 415
+
+
+class TooManyRequests(OtelBiError):
+    """A client over its request budget; Retry-After says when it may send again."""
+
+    kind = "too_many_requests"
+    status = 429
 
 
 class DependencyUnavailable(OtelBiError):

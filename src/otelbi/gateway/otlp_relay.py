@@ -39,7 +39,7 @@ from fastapi.responses import JSONResponse, Response
 from opentelemetry.util.re import parse_env_headers
 from pydantic import BaseModel, Field
 
-from otelbi.errors import InvalidInput, OtelBiError
+from otelbi.errors import InvalidInput, TooManyRequests, UnsupportedMediaType
 from otelbi.gateway.auth import CurrentUser, GatewayDep
 from otelbi.settings import TelemetrySettings
 from otelbi.telemetry.providers import traces_destination
@@ -60,20 +60,6 @@ MAX_TRACKED_CLIENTS = 10_000
 """Rate-limit buckets kept at most; the least recently seen client's goes first."""
 
 _BINARY = {"type": "string", "format": "binary"}
-
-
-class UnsupportedMediaType(OtelBiError):
-    """A body that is neither OTLP/JSON nor OTLP/protobuf."""
-
-    kind = "unsupported_media_type"
-    status = 415
-
-
-class TooManyRequests(OtelBiError):
-    """A client over its request budget; Retry-After says when it may send again."""
-
-    kind = "too_many_requests"
-    status = 429
 
 
 class OtlpPartialSuccess(BaseModel):

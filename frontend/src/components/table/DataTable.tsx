@@ -13,7 +13,7 @@ import {
 import { parseAsInteger, parseAsString, useQueryStates } from 'nuqs';
 import { useMemo } from 'react';
 
-import classes from '@/components/table/DataTable.module.css';
+import classes from '@/components/table/table.module.css';
 
 declare module '@tanstack/react-table' {
   // eslint-disable-next-line @typescript-eslint/no-unused-vars

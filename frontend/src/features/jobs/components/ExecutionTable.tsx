@@ -4,6 +4,7 @@ import { Fragment, useState } from 'react';
 
 import type { JobExecution } from '@/api/queries/operations';
 import { qualitySummary } from '@/features/jobs/details';
+import tableClasses from '@/components/table/table.module.css';
 import classes from '@/features/jobs/components/jobs.module.css';
 import { QualityCounts, RunDetails } from '@/features/jobs/components/RunDetails';
 import { StatusBadge } from '@/features/jobs/components/StatusBadge';
@@ -54,10 +55,10 @@ function ExecutionRow({ run }: { run: JobExecution }) {
         </Table.Td>
         <Table.Td>{formatMoment(run.scheduled_for)}</Table.Td>
         <Table.Td>{formatMoment(run.started_at)}</Table.Td>
-        <Table.Td className={classes.numeric}>
+        <Table.Td className={tableClasses.numeric}>
           {run.status === 'running' ? 'running…' : formatDuration(runDuration(run))}
         </Table.Td>
-        <Table.Td className={classes.numeric}>{formatCount(run.rows_written)}</Table.Td>
+        <Table.Td className={tableClasses.numeric}>{formatCount(run.rows_written)}</Table.Td>
         <Table.Td>
           {quality ? (
             <QualityCounts summary={quality} />
@@ -86,21 +87,21 @@ function ExecutionRow({ run }: { run: JobExecution }) {
 export function ExecutionTable({ runs, caption }: { runs: JobExecution[]; caption: string }) {
   return (
     <Table.ScrollContainer minWidth={900} type="native">
-      <Table stickyHeader highlightOnHover className={classes.table} data-testid="job-history">
-        <caption className={classes.caption}>{caption}</caption>
+      <Table stickyHeader highlightOnHover className={tableClasses.table} data-testid="job-history">
+        <caption className={tableClasses.caption}>{caption}</caption>
         <Table.Thead>
           <Table.Tr>
             <Table.Th>
-              <span className={classes.caption}>Details</span>
+              <span className={tableClasses.caption}>Details</span>
             </Table.Th>
-            <Table.Th className={classes.nowrap}>Job</Table.Th>
-            <Table.Th className={classes.nowrap}>Status</Table.Th>
-            <Table.Th className={classes.nowrap}>Scheduled for</Table.Th>
-            <Table.Th className={classes.nowrap}>Started</Table.Th>
-            <Table.Th className={classes.numeric}>Duration</Table.Th>
-            <Table.Th className={classes.numeric}>Rows written</Table.Th>
+            <Table.Th className={tableClasses.nowrap}>Job</Table.Th>
+            <Table.Th className={tableClasses.nowrap}>Status</Table.Th>
+            <Table.Th className={tableClasses.nowrap}>Scheduled for</Table.Th>
+            <Table.Th className={tableClasses.nowrap}>Started</Table.Th>
+            <Table.Th className={tableClasses.numeric}>Duration</Table.Th>
+            <Table.Th className={tableClasses.numeric}>Rows written</Table.Th>
             <Table.Th>Quality checks</Table.Th>
-            <Table.Th className={classes.nowrap}>Trace id</Table.Th>
+            <Table.Th className={tableClasses.nowrap}>Trace id</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>

@@ -10,6 +10,7 @@ import {
   type QualitySummary,
   qualitySummary,
 } from '@/features/jobs/details';
+import tableClasses from '@/components/table/table.module.css';
 import classes from '@/features/jobs/components/jobs.module.css';
 import { formatCount, formatDecimal } from '@/formatting/numbers';
 
@@ -71,13 +72,13 @@ function ChecksTable({ checks, caption }: { checks: QualityCheckResult[]; captio
   return (
     <Table.ScrollContainer minWidth={520} type="native">
       <Table className={classes.checks}>
-        <caption className={classes.caption}>{caption}</caption>
+        <caption className={tableClasses.caption}>{caption}</caption>
         <Table.Thead>
           <Table.Tr>
             <Table.Th>Check</Table.Th>
             <Table.Th className={classes.outcomeColumn}>Outcome</Table.Th>
-            <Table.Th className={`${classes.numeric} ${classes.figureColumn}`}>Observed</Table.Th>
-            <Table.Th className={`${classes.numeric} ${classes.figureColumn}`}>Must be</Table.Th>
+            <Table.Th className={`${tableClasses.numeric} ${classes.figureColumn}`}>Observed</Table.Th>
+            <Table.Th className={`${tableClasses.numeric} ${classes.figureColumn}`}>Must be</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -97,10 +98,10 @@ function ChecksTable({ checks, caption }: { checks: QualityCheckResult[]; captio
               <Table.Td>
                 <CheckOutcome check={check} />
               </Table.Td>
-              <Table.Td className={classes.numeric}>
+              <Table.Td className={tableClasses.numeric}>
                 {check.observed === null ? '—' : formatNumber(check.observed)}
               </Table.Td>
-              <Table.Td className={classes.numeric}>
+              <Table.Td className={tableClasses.numeric}>
                 {COMPARISONS[check.comparison] ?? check.comparison} {formatNumber(check.threshold)}
               </Table.Td>
             </Table.Tr>

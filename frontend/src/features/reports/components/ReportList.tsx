@@ -2,6 +2,7 @@ import { Badge, Table, Text } from '@mantine/core';
 
 import type { Report } from '@/api/queries/operations';
 import { DownloadReportButtons } from '@/features/reports/components/DownloadReportButtons';
+import tableClasses from '@/components/table/table.module.css';
 import classes from '@/features/reports/components/reports.module.css';
 import { formatBytes } from '@/features/reports/file-size';
 import { formatMoment } from '@/formatting/dates';
@@ -10,16 +11,16 @@ import { formatMoment } from '@/formatting/dates';
 export function ReportList({ reports, newId }: { reports: Report[]; newId: string | null }) {
   return (
     <Table.ScrollContainer minWidth={860} type="native">
-      <Table stickyHeader highlightOnHover className={classes.table} data-testid="report-list">
-        <caption className={classes.caption}>Generated reports, newest first</caption>
+      <Table stickyHeader highlightOnHover className={tableClasses.table} data-testid="report-list">
+        <caption className={tableClasses.caption}>Generated reports, newest first</caption>
         <Table.Thead>
           <Table.Tr>
             <Table.Th>Title</Table.Th>
             <Table.Th>Created by</Table.Th>
             <Table.Th>Created</Table.Th>
-            <Table.Th className={classes.numeric}>Window</Table.Th>
-            <Table.Th className={classes.numeric}>XLSX</Table.Th>
-            <Table.Th className={classes.numeric}>PDF</Table.Th>
+            <Table.Th className={tableClasses.numeric}>Window</Table.Th>
+            <Table.Th className={tableClasses.numeric}>XLSX</Table.Th>
+            <Table.Th className={tableClasses.numeric}>PDF</Table.Th>
             <Table.Th>Download</Table.Th>
           </Table.Tr>
         </Table.Thead>
@@ -52,12 +53,12 @@ export function ReportList({ reports, newId }: { reports: Report[]; newId: strin
                   </Text>
                 )}
               </Table.Td>
-              <Table.Td className={classes.nowrap}>{formatMoment(report.created_at)}</Table.Td>
-              <Table.Td className={classes.numeric}>{report.days_back} days</Table.Td>
-              <Table.Td className={classes.numeric} data-testid="report-xlsx-size">
+              <Table.Td className={tableClasses.nowrap}>{formatMoment(report.created_at)}</Table.Td>
+              <Table.Td className={tableClasses.numeric}>{report.days_back} days</Table.Td>
+              <Table.Td className={tableClasses.numeric} data-testid="report-xlsx-size">
                 {formatBytes(report.bytes.xlsx)}
               </Table.Td>
-              <Table.Td className={classes.numeric} data-testid="report-pdf-size">
+              <Table.Td className={tableClasses.numeric} data-testid="report-pdf-size">
                 {formatBytes(report.bytes.pdf)}
               </Table.Td>
               <Table.Td>

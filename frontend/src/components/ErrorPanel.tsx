@@ -2,6 +2,7 @@ import { Alert, Button, Code, CopyButton, Group, Stack, Text, Tooltip } from '@m
 import { IconAlertTriangle, IconCopy, IconRefresh } from '@tabler/icons-react';
 
 import { ApiError } from '@/api/api-error';
+import classes from '@/components/ErrorPanel.module.css';
 
 interface ErrorPanelProps {
   error: unknown;
@@ -47,13 +48,15 @@ export function ErrorPanel({ error, what, onRetry }: ErrorPanelProps) {
       role="alert"
     >
       <Stack gap="xs">
-        <Text size="sm">{detail}</Text>
+        <Text size="sm" className={classes.detail}>
+          {detail}
+        </Text>
         {apiError?.traceId ? (
-          <Group gap="xs" wrap="nowrap">
+          <Group gap="xs" wrap="wrap">
             <Text size="xs" c="dimmed">
               Trace id
             </Text>
-            <Code data-testid="trace-id">{apiError.traceId}</Code>
+            <Code data-testid="trace-id" className={classes.detail}>{apiError.traceId}</Code>
             <CopyButton value={apiError.traceId}>
               {({ copied, copy }) => (
                 <Tooltip label={copied ? 'Copied' : 'Copy the trace id to report this'}>

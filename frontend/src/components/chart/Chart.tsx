@@ -11,7 +11,11 @@ const EChart = lazy(loadEChart);
 
 export function Chart(props: EChartProps) {
   return (
-    <Suspense fallback={<Skeleton height={props.height} radius="sm" />}>
+    <Suspense
+      fallback={
+        <Skeleton height={props.height} radius="sm" aria-busy="true" aria-label={`Loading ${props.label}`} />
+      }
+    >
       <EChart {...props} />
     </Suspense>
   );

@@ -15,7 +15,6 @@ import {
   type ScenarioFormValues,
   toScenarioRequest,
 } from '@/features/scenarios/components/scenario-form';
-import classes from '@/features/scenarios/components/scenarios.module.css';
 
 /**
  * Name, demand change, lead-time change and items of a new scenario. One Idempotency-Key
@@ -142,7 +141,7 @@ export function ScenarioForm() {
             data-testid="scenario-items"
           />
           {mutation.isError ? (
-            <div className={classes.formError} data-testid="scenario-form-error">
+            <div data-testid="scenario-form-error">
               <ErrorPanel error={mutation.error} what="Running the scenario" onRetry={run} />
             </div>
           ) : null}

@@ -2,7 +2,9 @@
 #   make run    install, build the embedded warehouses on first run and the web app when it is
 #               missing or stale, serve on http://localhost:8000
 #   make test   the whole test suite: API client freshness, web app lint/types/component
-#               tests, then pytest (unit, integration, browser tests in Chromium)
+#               tests, then pytest (unit, integration, browser tests in Chromium, the four
+#               images built with podman and composed with podman-compose, the manifests)
+#   make images build the four images with podman and print their sizes
 #   make lint   ruff + mypy --strict + ESLint + tsc
 
 SHELL := /bin/bash
@@ -14,7 +16,7 @@ UV := $(TOOLS)/bin/uv
 UV_VERSION := 0.13.8
 
 .PHONY: run test lint install install-dev system-packages system-packages-test warehouses \
-	frontend frontend-check node clean
+	frontend frontend-check node images clean
 
 FRONTEND := frontend
 # Everything the web app's build reads: a change to any of them rebuilds it.
@@ -84,6 +86,10 @@ run: install warehouses frontend
 
 test: install-dev frontend frontend-check
 	$(BIN)/pytest
+
+images: frontend
+	bash scripts/images.sh build
+	bash scripts/images.sh sizes
 
 lint: install-dev $(FRONTEND)/node_modules/.installed
 	$(BIN)/ruff check src tests bench

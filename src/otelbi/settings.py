@@ -132,8 +132,14 @@ class WebSettings(BaseSettings):
     # exports its spans to directly (VITE_OTEL_COLLECTOR_ENDPOINT); comma-separated.
     csp_connect_origins: str = ""
     max_request_body_bytes: int = Field(1024 * 1024, ge=1)
-    # The built web app the gateway serves at /; relative: to the working directory.
-    frontend_dist_dir: Path = Path("frontend/dist")
+    # The built web app the gateway serves at /; relative: to the working directory. Empty:
+    # none (the gateway image, where the frontend image serves the app).
+    frontend_dist_dir: str = "frontend/dist"
+
+    @property
+    def frontend_dist(self) -> Path | None:
+        """Return where the built web app is, or None when this gateway serves none."""
+        return Path(self.frontend_dist_dir) if self.frontend_dist_dir.strip() else None
 
     @property
     def extra_connect_origins(self) -> tuple[str, ...]:

@@ -28,7 +28,7 @@ ICON = b'<svg xmlns="http://www.w3.org/2000/svg"/>'
 IMMUTABLE = "public, max-age=31536000, immutable"
 SECRET = b"not part of the build"
 
-StartGateway = Callable[[Path], TestClient]
+StartGateway = Callable[[Path | str], TestClient]
 
 
 @pytest.fixture
@@ -52,7 +52,7 @@ def start_gateway(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[S
     monkeypatch.setenv("DATA_DIR", str(tmp_path / "var"))
     clients: list[TestClient] = []
 
-    def start(dist_dir: Path) -> TestClient:
+    def start(dist_dir: Path | str) -> TestClient:
         monkeypatch.setenv("FRONTEND_DIST_DIR", str(dist_dir))
         client = TestClient(build_app(RunMode.GATEWAY, Settings(env_file=None)))
         clients.append(client.__enter__())
@@ -190,6 +190,18 @@ def test_without_a_build_the_root_says_how_to_make_one(
     assert gateway.get("/api/config").status_code == 200
     warnings = [r for r in caplog.records if "web app is not built" in r.getMessage()]
     assert len(warnings) == 1
+
+
+def test_an_empty_setting_serves_no_app_and_warns_of_nothing(
+    start_gateway: StartGateway, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The gateway image: the frontend image serves the app, the gateway only the API.
+    with caplog.at_level(logging.WARNING, logger="otelbi"):
+        gateway = start_gateway("")
+    for path in ("/", "/aw/sales", "/assets/app-abc123.js"):
+        assert "not built" not in _assert_json_404(gateway.get(path))["detail"]
+    assert gateway.get("/api/config").status_code == 200
+    assert not [r for r in caplog.records if "web app is not built" in r.getMessage()]
 
 
 def test_a_domain_service_does_not_serve_the_app(

@@ -138,13 +138,14 @@ class ReceivedPoint:
 class OtlpReceiver:
     """What the receiver has been sent so far."""
 
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
+        """Listen on `host` (containers need an address of the host that is not loopback)."""
         self._lock = threading.Lock()
         self.trace_requests: list[ExportTraceServiceRequest] = []
         self.metric_requests: list[ExportMetricsServiceRequest] = []
         self.trace_posts: list[ReceivedPost] = []
         self.fail_with: int | None = None
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.server = ThreadingHTTPServer((host, 0), self._handler())
         self.server.daemon_threads = True
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 

@@ -4,6 +4,7 @@ code (set per request or job run), carry their attributes, and mark failures as 
 from __future__ import annotations
 
 import enum
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +13,11 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from opentelemetry.sdk.metrics import MeterProvider
-from opentelemetry.sdk.metrics.export import HistogramDataPoint, InMemoryMetricReader
+from opentelemetry.sdk.metrics.export import (
+    HistogramDataPoint,
+    InMemoryMetricReader,
+    NumberDataPoint,
+)
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
@@ -20,6 +25,8 @@ from opentelemetry.trace import StatusCode
 
 from otelbi.domains import Domain
 from otelbi.errors import StoreUnavailable, WarehouseUnavailable
+from otelbi.quality.checks import QualityCheck, Severity, declare_check
+from otelbi.quality.runner import QualitySuite
 from otelbi.settings import Settings
 from otelbi.store import audit
 from otelbi.store.engine import create_store_engine
@@ -58,6 +65,20 @@ class Recorded:
             for point in metric.data.data_points
             if isinstance(point, HistogramDataPoint)
         ]
+
+    def counted(self, name: str) -> dict[frozenset[tuple[str, object]], float]:
+        """Return the value of each series of the counter `name`, keyed by its attributes."""
+        data = self.metrics.get_metrics_data()
+        assert data is not None
+        return {
+            frozenset((point.attributes or {}).items()): point.value
+            for resource in data.resource_metrics
+            for scope in resource.scope_metrics
+            for metric in scope.metrics
+            if metric.name == name
+            for point in metric.data.data_points
+            if isinstance(point, NumberDataPoint)
+        }
 
 
 @pytest.fixture
@@ -206,4 +227,71 @@ def test_job_and_export_metrics_name_their_job_and_view(service: Recorded) -> No
     assert dict(report.attributes or {}) == {
         "otelbi.report.name": "weekly",
         "otelbi.report.format": "pdf",
+    }
+
+
+def _audited(action: str, outcome: str, *, written: bool) -> frozenset[tuple[str, object]]:
+    return frozenset(
+        {
+            "otelbi.audit.domain": "aw",
+            "otelbi.audit.action": action,
+            "otelbi.audit.outcome": outcome,
+            "otelbi.audit.written": written,
+        }.items()
+    )
+
+
+def test_audit_appends_are_counted_by_action_outcome_and_whether_written(
+    service: Recorded, store: sa.Engine
+) -> None:
+    with running_as(service.telemetry):
+        audit.append(store, _entry("aw.sales.kpis"))
+        audit.append(store, _entry("aw.sales.kpis"))
+        audit.append(store, _entry("export"))
+    store.dispose()
+    with store.begin() as connection:
+        connection.exec_driver_sql("DROP TABLE audit_log")
+    with running_as(service.telemetry), pytest.raises(StoreUnavailable):
+        audit.append(store, _entry("export"))
+    assert service.counted("otelbi.audit.appends") == {
+        _audited("aw.sales.kpis", "ok", written=True): 2,
+        _audited("export", "ok", written=True): 1,
+        _audited("export", "ok", written=False): 1,
+    }
+
+
+def test_each_failed_quality_check_is_counted_by_domain_check_and_severity(
+    service: Recorded,
+) -> None:
+    # Checks live in the process-wide catalog: a namespace of this test's own.
+    namespace = f"metrics{uuid.uuid4().hex[:8]}"
+
+    def observing(what: str, observed: int, severity: Severity = Severity.ERROR) -> QualityCheck:
+        query = sa.select(sa.literal(observed).label("observed"))
+        return declare_check(
+            Domain.WWI, f"{namespace}.{what}", query, description=what, severity=severity
+        )
+
+    suite = QualitySuite(
+        structure=(observing("clean", 0), observing("orphans", 3)),
+        freshness=(observing("age_days", 9, Severity.WARNING),),
+    )
+    engine = sa.create_engine("sqlite://")
+    with running_as(service.telemetry), engine.connect() as connection:
+        report = suite.run(connection, freshness_max_days=2)
+        suite.run(connection, freshness_max_days=30)
+    assert [r.name for r in report.failed_errors] == [f"{namespace}.orphans"]
+
+    def failed(what: str, severity: str) -> frozenset[tuple[str, object]]:
+        return frozenset(
+            {
+                "otelbi.domain": "wwi",
+                "otelbi.quality.check": f"{namespace}.{what}",
+                "otelbi.quality.severity": severity,
+            }.items()
+        )
+
+    assert service.counted("otelbi.quality.failures") == {
+        failed("orphans", "error"): 2,
+        failed("age_days", "warning"): 1,
     }

@@ -36,8 +36,9 @@ NOT_DOCUMENTED = {
     "swagger_ui_html",
     "swagger_ui_redirect",
     "redoc_html",
-    # A domain service's liveness probe: not reachable through the gateway.
+    # The orchestrator's probes (web/probes.py), on every process: not part of the API.
     "livez",
+    "readyz",
 }
 PUBLIC_WITHOUT_TOKEN = {("get", "/api/config"), ("get", "/api/health")}
 ERROR_BODY = {"$ref": "#/components/schemas/ErrorBody"}

@@ -34,7 +34,7 @@ def test_defaults_match_the_configuration_reference(monkeypatch: pytest.MonkeyPa
     assert settings.telemetry.log_level == "INFO"
     assert settings.warehouse.data_dir == Path("var")
     assert settings.topology.port == 8000
-    assert settings.web.frontend_dist_dir == Path("frontend/dist")
+    assert settings.web.frontend_dist == Path("frontend/dist")
 
 
 def test_environment_wins_over_dotenv_and_dotenv_over_defaults(

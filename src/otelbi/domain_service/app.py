@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from fastapi import APIRouter, FastAPI
 
 from otelbi import __version__
+from otelbi.domain_service.health import failing_checks
 from otelbi.domain_service.state import ServiceState
 from otelbi.domains import Domain
 from otelbi.errors import WarehouseUnavailable
@@ -21,6 +22,7 @@ from otelbi.store.engine import open_store
 from otelbi.telemetry import Telemetry, instrument_app, instrument_engine
 from otelbi.warehouse.engines import create_warehouse_engine
 from otelbi.web.errors import install_error_handlers
+from otelbi.web.probes import add_probes
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +95,7 @@ def create_domain_app(
         title=domain.service_name,
         version=__version__,
         lifespan=lifespan,
-        # Nothing but /livez answers without an internal token, not even the API's description.
+        # Nothing but the probes answer without an internal token, not even the API's description.
         openapi_url=None,
         docs_url=None,
         redoc_url=None,
@@ -101,9 +103,7 @@ def create_domain_app(
     install_error_handlers(app)
     instrument_app(app, telemetry)
 
-    @app.get("/livez", include_in_schema=False)
-    def livez() -> dict[str, str]:
-        return {"status": "ok"}
+    add_probes(app, failing_checks)
 
     for router in routers:
         app.include_router(router)

@@ -1,4 +1,8 @@
-"""GET /api/<domain>/health: whether the service's warehouse and the write store answer."""
+"""GET /api/<domain>/health: whether the service's warehouse and the write store answer.
+
+The same checks make the service's /readyz probe (web/probes.py), which names what fails but
+not why.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,13 @@ from collections.abc import Callable
 from typing import Literal
 
 import sqlalchemy as sa
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import BaseModel
 from sqlalchemy.exc import DBAPIError
+from starlette.concurrency import run_in_threadpool
 
 from otelbi.domain_service.dependencies import CallerDep, StateDep
+from otelbi.domain_service.state import ServiceState
 from otelbi.domains import Domain
 from otelbi.errors import OtelBiError
 
@@ -36,13 +42,22 @@ def health_router(domain: Domain) -> APIRouter:
     @router.get("/health", name=f"{domain.value}.health")
     def health(state: StateDep, _caller: CallerDep) -> ServiceHealth:
         """Return whether the warehouse and the write store answer (200 even when degraded)."""
-        checks = ServiceHealthChecks(
-            warehouse=_check(state.warehouse), store=_check(lambda: state.store)
-        )
+        checks = _checks(state)
         healthy = checks.warehouse == "ok" and checks.store == "ok"
         return ServiceHealth(status="ok" if healthy else "degraded", checks=checks)
 
     return router
+
+
+async def failing_checks(request: Request) -> list[str]:
+    """Return the names of the service's failing checks (its readiness)."""
+    state: ServiceState = request.app.state.service
+    checks = await run_in_threadpool(_checks, state)
+    return [name for name, result in checks.model_dump().items() if result != "ok"]
+
+
+def _checks(state: ServiceState) -> ServiceHealthChecks:
+    return ServiceHealthChecks(warehouse=_check(state.warehouse), store=_check(lambda: state.store))
 
 
 def _check(engine: Callable[[], sa.Engine]) -> str:

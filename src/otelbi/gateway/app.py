@@ -39,6 +39,7 @@ from otelbi.telemetry import (
 from otelbi.web.asgi_transport import StreamingASGITransport
 from otelbi.web.body_limit import RequestBodyLimit
 from otelbi.web.errors import install_error_handlers
+from otelbi.web.probes import add_probes
 from otelbi.web.security_headers import SecurityHeaders, content_security_policy, origin_of
 
 log = logging.getLogger(__name__)
@@ -52,7 +53,8 @@ def create_gateway_app(
     embedded_services: Mapping[Domain, FastAPI] | None = None,
 ) -> FastAPI:
     """Return the gateway; with `embedded_services`, it runs them in-process."""
-    web_app = WebApp(settings.web.frontend_dist_dir)
+    dist = settings.web.frontend_dist
+    web_app = WebApp(dist) if dist is not None else None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -103,7 +105,8 @@ def create_gateway_app(
                 scheduler.start()
             if not settings.auth.require_frontend_auth:
                 log.warning("REQUIRE_FRONTEND_AUTH=false: the API answers without a login")
-            web_app.warn_if_not_built()
+            if web_app is not None:
+                web_app.warn_if_not_built()
             yield
             if settings.jobs.jobs_enabled:
                 scheduler.stop()
@@ -121,13 +124,15 @@ def create_gateway_app(
     install_error_handlers(app)
     _add_web_hardening(app, settings)
     instrument_app(app, telemetry)
+    add_probes(app, routes.failing_checks(embedded=embedded_services is not None))
     app.include_router(routes.router)
     app.include_router(audit_routes.router)
     app.include_router(jobs_routes.router)
     app.include_router(reports_routes.router)
     app.include_router(otlp_relay.router)
-    # Last: every API route (and /openapi.json, /docs) wins over the web app's paths.
-    app.router.routes.append(web_app)
+    if web_app is not None:
+        # Last: every API route (and /openapi.json, /docs) wins over the web app's paths.
+        app.router.routes.append(web_app)
     install_openapi(app)
     return app
 

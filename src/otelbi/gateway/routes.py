@@ -16,6 +16,7 @@ from otelbi.domains import Domain
 from otelbi.gateway.auth import CurrentUser, GatewayDep
 from otelbi.gateway.forwarding import forward, internal_authorization
 from otelbi.gateway.state import GatewayState
+from otelbi.web.probes import FailingChecks
 
 router = APIRouter(prefix="/api", tags=["gateway"])
 
@@ -82,6 +83,27 @@ async def get_health(state: GatewayDep) -> GatewayHealth | JSONResponse:
         return GatewayHealth(status="ok", checks=checks)
     degraded = GatewayHealth(status="degraded", checks=checks)
     return JSONResponse(degraded.model_dump(), status_code=503)
+
+
+def failing_checks(*, embedded: bool) -> FailingChecks:
+    """Return the gateway's readiness: its store answers; all-in-one (`embedded`), also each
+    embedded service's warehouse. Split, each service has its own probes and the gateway stays
+    ready while one is down (its routes answer 503 naming it; /api/health shows it)."""
+
+    async def failing(request: Request) -> list[str]:
+        state: GatewayState = request.app.state.gateway
+        names = [] if await run_in_threadpool(_store_check, state) == "ok" else ["store"]
+        if embedded:
+            for domain in Domain:
+                response = await state.services[domain].get("/readyz")
+                if response.status_code != 200:
+                    service_failing = response.json()["failing"]
+                    names += [
+                        f"{domain.value}_{name}" for name in service_failing if name != "store"
+                    ]
+        return names
+
+    return failing
 
 
 def _store_check(state: GatewayState) -> str:

@@ -19,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from otelbi.errors import WarehouseUnavailable
 from otelbi.quality.checks import Comparison, Number, QualityCheck, Severity
-from otelbi.telemetry import business_span
+from otelbi.telemetry import business_span, current_telemetry
 from otelbi.warehouse.guard import ReadOnlyViolation
 
 _QUERY_FAILURES = (WarehouseUnavailable, ReadOnlyViolation, SQLAlchemyError)
@@ -157,7 +157,8 @@ class QualitySuite:
     ) -> QualityReport:
         """Return the report of every check; freshness warns past `freshness_max_days` days.
 
-        The run is an `otelbi.quality.run` span counting the checks that failed.
+        The run is an `otelbi.quality.run` span counting the checks that failed; each failed
+        check is also counted in `otelbi.quality.failures` of the service running the suite.
         """
         fresh = tuple(replace(check, threshold=freshness_max_days) for check in self.freshness)
         checks = (*self.structure, *fresh)
@@ -169,4 +170,12 @@ class QualitySuite:
             report = run_checks(connection, checks, today=today)
             span.set_attribute("otelbi.quality.errors_failed", len(report.failed_errors))
             span.set_attribute("otelbi.quality.warnings", len(report.warnings))
+        metrics = current_telemetry().metrics
+        for check, result in zip(checks, report.results, strict=True):
+            if not result.passed:
+                metrics.quality_failure(
+                    domain=check.statement.domain.value,
+                    check=check.name,
+                    severity=check.severity.value,
+                )
         return report

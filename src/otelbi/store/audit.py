@@ -32,7 +32,7 @@ from sqlalchemy.exc import DBAPIError
 
 from otelbi.errors import StoreUnavailable
 from otelbi.store.tables import audit_log
-from otelbi.telemetry import business_span
+from otelbi.telemetry import business_span, current_telemetry
 
 log = logging.getLogger(__name__)
 
@@ -204,7 +204,8 @@ def _stored_values(entry: AuditEntry, occurred_at: dt.datetime) -> dict[str, Any
 def append(engine: sa.Engine, entry: AuditEntry) -> int:
     """Insert `entry` at the end of the chain and return its id; StoreUnavailable on failure.
 
-    Runs inside an `otelbi.audit.append` span (an ERROR span when the row is not written).
+    Runs inside an `otelbi.audit.append` span (an ERROR span when the row is not written)
+    and counts the row in `otelbi.audit.appends` of the service running the call.
     """
     values = _stored_values(entry, dt.datetime.now(dt.UTC))
     attributes = {
@@ -212,17 +213,32 @@ def append(engine: sa.Engine, entry: AuditEntry) -> int:
         "otelbi.audit.outcome": values["outcome"],
         "otelbi.audit.domain": values["domain"],
     }
-    with business_span("otelbi.audit.append", attributes) as span:
-        try:
-            with _chain_end(engine) as connection:
-                values["id"], values["prev_hash"] = connection.execute(_next_link(engine)).one()
-                values["row_hash"] = row_hash(values)
-                connection.execute(audit_log.insert(), values)
-                connection.commit()
-        except DBAPIError as error:
-            raise StoreUnavailable(f"the audit log could not be written: {error.orig}") from error
-        span.set_attribute("otelbi.audit.id", int(values["id"]))
+    written = False
+    try:
+        with business_span("otelbi.audit.append", attributes) as span:
+            _write_at_chain_end(engine, values)
+            written = True
+            span.set_attribute("otelbi.audit.id", int(values["id"]))
+    finally:
+        current_telemetry().metrics.audit_append(
+            domain=values["domain"],
+            action=values["action"],
+            outcome=values["outcome"],
+            written=written,
+        )
     return int(values["id"])
+
+
+def _write_at_chain_end(engine: sa.Engine, values: dict[str, Any]) -> None:
+    """Link `values` to the chain's end (setting id, prev_hash, row_hash) and insert it."""
+    try:
+        with _chain_end(engine) as connection:
+            values["id"], values["prev_hash"] = connection.execute(_next_link(engine)).one()
+            values["row_hash"] = row_hash(values)
+            connection.execute(audit_log.insert(), values)
+            connection.commit()
+    except DBAPIError as error:
+        raise StoreUnavailable(f"the audit log could not be written: {error.orig}") from error
 
 
 @contextmanager

@@ -31,8 +31,8 @@ from starlette.background import BackgroundTask
 from otelbi.telemetry.providers import Telemetry
 from otelbi.telemetry.spans import running_as
 
-HEALTH_PATH = r"/(api(/[a-z]+)?/health|livez)/?(\?.*)?$"
-"""Health checks (gateway /api/health, services /api/<domain>/health and /livez): untraced."""
+HEALTH_PATH = r"/(api(/[a-z]+)?/health|livez|readyz)/?(\?.*)?$"
+"""Health checks (/api/health, /api/<domain>/health) and the /livez, /readyz probes: untraced."""
 
 OTLP_RELAY_PREFIX = "/api/otlp/"
 """The gateway's relay of the browser's spans: untraced, or each export would make more spans."""

@@ -7,6 +7,10 @@ HTTP instrumentation and the connection-pool gauges of the SQLAlchemy instrument
     otelbi.report.bytes / .rows      histogram By/{row}  otelbi.report.name, .format
     otelbi.warehouse.query.duration  histogram s         otelbi.domain, otelbi.statement,
                                                          otelbi.view, otelbi.outcome
+    otelbi.quality.failures          counter {check}     otelbi.domain, otelbi.quality.check,
+                                                         otelbi.quality.severity
+    otelbi.audit.appends             counter {row}       otelbi.audit.domain, .action, .outcome,
+                                                         otelbi.audit.written
 
 Histograms rather than counters for sizes: one instrument gives the count, the sum and the
 distribution. Each service's instruments come from its own meter provider (`Telemetry.metrics`).
@@ -65,6 +69,16 @@ class ServiceMetrics:
             description="How long warehouse statements took, by statement and view",
             explicit_bucket_boundaries_advisory=SECONDS_FAST,
         )
+        self._quality_failures = meter.create_counter(
+            "otelbi.quality.failures",
+            unit="{check}",
+            description="Failed data-quality checks, by domain, check and severity",
+        )
+        self._audit_appends = meter.create_counter(
+            "otelbi.audit.appends",
+            unit="{row}",
+            description="Audit rows appended (written=false: the store refused the row)",
+        )
 
     def job_run(self, job_id: str, status: str, seconds: float) -> None:
         """Count one finished job execution and its duration."""
@@ -99,5 +113,28 @@ class ServiceMetrics:
                 "otelbi.statement": statement,
                 "otelbi.view": view or "none",
                 "otelbi.outcome": "ok" if ok else "error",
+            },
+        )
+
+    def quality_failure(self, *, domain: str, check: str, severity: str) -> None:
+        """Count one failed data-quality check (`severity`: error or warning)."""
+        self._quality_failures.add(
+            1,
+            {
+                "otelbi.domain": domain,
+                "otelbi.quality.check": check,
+                "otelbi.quality.severity": severity,
+            },
+        )
+
+    def audit_append(self, *, domain: str, action: str, outcome: str, written: bool) -> None:
+        """Count one audit row appended, or not `written` because the store failed."""
+        self._audit_appends.add(
+            1,
+            {
+                "otelbi.audit.domain": domain,
+                "otelbi.audit.action": action,
+                "otelbi.audit.outcome": outcome,
+                "otelbi.audit.written": written,
             },
         )

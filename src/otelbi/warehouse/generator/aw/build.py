@@ -26,7 +26,8 @@ from otelbi.warehouse.generator.aw.products import product_columns
 from otelbi.warehouse.generator.aw.promotions import promotion_columns
 from otelbi.warehouse.generator.aw.quotas import quota_columns
 from otelbi.warehouse.generator.aw.reseller_sales import reseller_sales
-from otelbi.warehouse.generator.aw.run import Run, insert, sql_name
+from otelbi.warehouse.generator.aw.run import Run
+from otelbi.warehouse.generator.insert import insert, qualified
 
 _FIRST_ORDER_NUMBER = 43_659
 
@@ -104,7 +105,7 @@ def _order_numbers(run: Run, sales: Mapping[sa.Table, OrderLines]) -> dict[sa.Ta
             taken.append(
                 run.query(
                     "SELECT DISTINCT TRY_CAST(substr(SalesOrderNumber, 3) AS BIGINT) AS n"  # noqa: S608
-                    f" FROM {sql_name(table)} WHERE SalesOrderNumber LIKE 'SO%'"
+                    f" FROM {qualified(table)} WHERE SalesOrderNumber LIKE 'SO%'"
                 )["n"]
             )
     used = np.concatenate(taken).astype(np.int64)

@@ -1,7 +1,7 @@
-"""Column values as the generator builds them, before they become Arrow columns.
+"""Column values as the generator builds them, before `generator.insert` writes them.
 
-A table is built as `Columns`: column name -> numpy array, list or pyarrow array. Money is
-carried in integer ten-thousandths (`MONEY`) so that the fact identities hold exactly; the
+A table is built as `Columns`: column name -> numpy array (masked where NULL) or list. Money
+is carried in integer ten-thousandths (`MONEY`) so that the fact identities hold exactly; the
 insert turns it into the warehouse's money type.
 """
 
@@ -12,10 +12,9 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import pyarrow as pa
 
 Array = npt.NDArray[Any]
-Columns = dict[str, Any]  # column name -> numpy array, list or pyarrow array
+Columns = dict[str, Any]  # column name -> numpy array or list
 
 MONEY = 10_000  # money travels as integer ten-thousandths
 
@@ -23,12 +22,6 @@ MONEY = 10_000  # money travels as integer ten-thousandths
 PLACEHOLDER_IMAGE = bytes.fromhex(
     "47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b"
 )
-
-
-def nullable(values: Any, present: Any) -> pa.Array[Any]:
-    """Return `values` as an arrow array that is NULL where `present` is false."""
-    array: pa.Array[Any] = pa.array(np.asarray(values), mask=~np.asarray(present, dtype=bool))
-    return array
 
 
 def concat(*parts: Any) -> Array:

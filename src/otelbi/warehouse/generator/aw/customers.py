@@ -15,7 +15,6 @@ from otelbi.warehouse.generator.aw.columns import (
     Columns,
     concat,
     money,
-    nullable,
     pick,
     words,
 )
@@ -24,6 +23,7 @@ from otelbi.warehouse.generator.aw.internet_sales import internet_profile
 from otelbi.warehouse.generator.aw.people import INITIALS, address_lines, person_names, phones
 from otelbi.warehouse.generator.aw.places import geography_keys
 from otelbi.warehouse.generator.aw.run import Run
+from otelbi.warehouse.generator.insert import nullable
 
 
 def _alternate_keys(keys: Array) -> Array:

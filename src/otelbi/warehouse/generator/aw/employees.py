@@ -13,10 +13,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from otelbi.warehouse import aw_tables
-from otelbi.warehouse.generator.aw.columns import Array, Columns, concat, money, nullable, pick
+from otelbi.warehouse.generator.aw.columns import Array, Columns, concat, money, pick
 from otelbi.warehouse.generator.aw.dates import parse_day
 from otelbi.warehouse.generator.aw.people import FIRST_NAMES_FEMALE, INITIALS, person_names, phones
 from otelbi.warehouse.generator.aw.run import Run
+from otelbi.warehouse.generator.insert import nullable
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import pyarrow as pa
 
 from otelbi.warehouse import aw_tables
 from otelbi.warehouse.generator.aw.columns import MONEY, PLACEHOLDER_IMAGE, Columns, pick, words
@@ -99,8 +98,6 @@ def product_columns(run: Run) -> Columns:
     }
     columns["ProductKey"] = np.arange(1, len(rows) + 1)
     columns["LargePhoto"] = [PLACEHOLDER_IMAGE] * len(rows)
-    for name in ("StandardCost", "ListPrice", "DealerPrice"):
-        columns[name] = pa.array(columns[name], pa.int64())
     return columns
 
 

@@ -11,10 +11,10 @@ import numpy as np
 import sqlalchemy as sa
 
 from otelbi.warehouse import wwi_tables as t
+from otelbi.warehouse.generator.insert import insert
 from otelbi.warehouse.generator.wwi.activity import trading_days
 from otelbi.warehouse.generator.wwi.cities import Cities, generate_cities, read_cities
 from otelbi.warehouse.generator.wwi.columns import F64, Column, Moments
-from otelbi.warehouse.generator.wwi.connection import insert
 from otelbi.warehouse.generator.wwi.customers import Customers, generate_customers, read_customers
 from otelbi.warehouse.generator.wwi.employees import Employees, generate_employees, read_employees
 from otelbi.warehouse.generator.wwi.movements import movement_columns

@@ -1,7 +1,9 @@
-"""Array types and the Arrow columns they become, in the warehouse's column types.
+"""Array types and the columns they become, in the warehouse's column types.
 
-Every generated table is a mapping of column name to Arrow column; `LINEAGE` is the
-Lineage Key its rows carry.
+Every generated table is a mapping of column name to numpy column, written by
+`generator.insert`: decimals as integers in units of their last place (cents for
+decimal(18, 2)), a photo column left out to be NULL. `LINEAGE` is the Lineage Key its rows
+carry.
 """
 
 from __future__ import annotations
@@ -11,16 +13,16 @@ from typing import Any, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
-import pyarrow as pa
 
 from otelbi.warehouse import wwi_tables as t
+from otelbi.warehouse.generator.insert import nullable
 
 I64: TypeAlias = npt.NDArray[np.int64]
 F64: TypeAlias = npt.NDArray[np.float64]
 Flags: TypeAlias = npt.NDArray[np.bool_]
 # datetime64 arrays ([D] days or [us] moments); numpy's stubs type their arithmetic loosely
 Moments: TypeAlias = npt.NDArray[Any]
-Column: TypeAlias = "pa.Array[Any]"
+Column: TypeAlias = npt.NDArray[Any]
 Columns: TypeAlias = dict[str, Column]
 
 
@@ -43,43 +45,30 @@ LINEAGE = {
 
 
 def int32(values: npt.ArrayLike, null: Flags | None = None) -> Column:
-    return pa.array(np.asarray(values, dtype=np.int32), type=pa.int32(), mask=null)
+    array = np.asarray(values, dtype=np.int32)
+    return array if null is None else nullable(array, ~null)
 
 
 def int64(values: npt.ArrayLike) -> Column:
-    return pa.array(np.asarray(values, dtype=np.int64), type=pa.int64())
+    return np.asarray(values, dtype=np.int64)
 
 
 def flags(values: npt.ArrayLike) -> Column:
-    return pa.array(np.asarray(values, dtype=np.bool_), type=pa.bool_())
+    return np.asarray(values, dtype=np.bool_)
 
 
 def dates(values: Moments, null: Flags | None = None) -> Column:
-    return pa.array(values.astype("datetime64[D]"), type=pa.date32(), mask=null)
+    days = values.astype("datetime64[D]")
+    return days if null is None else nullable(days, ~null)
 
 
 def timestamps(values: Moments) -> Column:
-    return pa.array(values.astype("datetime64[us]"), type=pa.timestamp("us"))
+    return values.astype("datetime64[us]")
 
 
 def texts(values: Sequence[str | None]) -> Column:
-    return pa.array(list(values), type=pa.string())
+    return np.array(values, dtype=object)
 
 
 def take_texts(values: Sequence[str], index: I64) -> Column:
-    return pa.array(list(values), type=pa.string()).take(pa.array(index, type=pa.int64()))
-
-
-def no_photos(count: int) -> Column:
-    return pa.nulls(count, type=pa.binary())
-
-
-def decimal(scaled: npt.ArrayLike, scale: int) -> Column:
-    """Return a decimal(18, scale) column from integers already multiplied by 10**scale."""
-    values = np.asarray(scaled, dtype=np.int64)
-    words = np.empty((len(values), 2), dtype=np.int64)
-    words[:, 0] = values
-    words[:, 1] = values >> 63  # two's complement high word
-    return pa.Array.from_buffers(
-        pa.decimal128(18, scale), len(values), [None, pa.py_buffer(words.tobytes())]
-    )
+    return texts(values)[index]

@@ -1,45 +1,16 @@
-"""Writing generated columns into the DuckDB connection and reading arrays back out of it."""
+"""Reading arrays back out of the DuckDB connection the generator writes to."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 import duckdb
 import numpy as np
 import numpy.typing as npt
-import pyarrow as pa
 import sqlalchemy as sa
 
-from otelbi.warehouse.generator.wwi.columns import Column, Moments
-
-
-def quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def qualified(table: sa.Table) -> str:
-    return f"{quote(table.schema or 'main')}.{quote(table.name)}"
-
-
-# The SQL below is built from the names in our own table declarations, never from input.
-
-
-def insert(con: duckdb.DuckDBPyConnection, table: sa.Table, columns: Mapping[str, Column]) -> int:
-    """Insert the columns (named as in `table`) into `table`; return the row count."""
-    names = [column.name for column in table.columns]
-    if set(columns) != set(names):
-        raise ValueError(f"{table.fullname}: columns {sorted(set(columns) ^ set(names))} differ")
-    data = pa.table([columns[name] for name in names], names=names)
-    view = "otelbi_wwi_generated"
-    con.register(view, data)
-    try:
-        listed = ", ".join(quote(name) for name in names)
-        statement = f"INSERT INTO {qualified(table)} ({listed}) SELECT {listed} FROM {view}"  # noqa: S608
-        con.execute(statement).fetchall()
-    finally:
-        con.unregister(view)
-    return data.num_rows
+from otelbi.warehouse.generator.insert import qualified
+from otelbi.warehouse.generator.wwi.columns import Moments
 
 
 def query(con: duckdb.DuckDBPyConnection, sql: str) -> dict[str, npt.NDArray[Any]]:

@@ -14,7 +14,6 @@ from otelbi.warehouse.generator.wwi.columns import (
     Columns,
     flags,
     int32,
-    no_photos,
     texts,
 )
 from otelbi.warehouse.generator.wwi.connection import query
@@ -64,7 +63,6 @@ def generate_employees(rng: np.random.Generator) -> tuple[Employees, Columns]:
         "Employee": texts(["Unknown", *who]),
         "Preferred Name": texts([NA, *(name.split(" ")[0] for name in who)]),
         "Is Salesperson": flags(with_unknown(is_salesperson[member], False)),
-        "Photo": no_photos(rows + 1),
         **scd2_columns(
             with_unknown(valid_from, START),
             with_unknown(valid_to, END_OF_TIME),

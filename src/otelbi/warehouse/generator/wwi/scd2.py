@@ -11,8 +11,9 @@ import numpy as np
 import numpy.typing as npt
 import sqlalchemy as sa
 
+from otelbi.warehouse.generator.insert import qualified, quote
 from otelbi.warehouse.generator.wwi.columns import I64, Columns, Moments, int32, timestamps
-from otelbi.warehouse.generator.wwi.connection import qualified, query, quote, require_rows
+from otelbi.warehouse.generator.wwi.connection import query, require_rows
 from otelbi.warehouse.generator.wwi.timeline import END_OF_TIME, START, later
 
 NA = "N/A"

@@ -17,10 +17,9 @@ from otelbi.warehouse.generator.wwi.columns import (
     Columns,
     Flags,
     Moments,
-    decimal,
     flags,
     int32,
-    no_photos,
+    int64,
     texts,
 )
 from otelbi.warehouse.generator.wwi.connection import query
@@ -125,15 +124,10 @@ def generate_stock_items(rng: np.random.Generator) -> tuple[StockItems, Columns]
         "Quantity Per Outer": int32(with_unknown(per_outer[member], 0)),
         "Is Chiller Stock": flags(with_unknown(chiller[member], False)),
         "Barcode": texts(per_row(barcode, NA)),
-        "Tax Rate": decimal(
-            with_unknown(np.where(chiller, CHILLER_TAX, STANDARD_TAX)[member], 0), 3
-        ),
-        "Unit Price": decimal(with_unknown(price[member], 0), 2),
-        "Recommended Retail Price": decimal(
-            with_unknown(np.round(price * rrp_factor)[member], 0), 2
-        ),
-        "Typical Weight Per Unit": decimal(with_unknown(weight[member], 0), 3),
-        "Photo": no_photos(len(rows) + 1),
+        "Tax Rate": int64(with_unknown(np.where(chiller, CHILLER_TAX, STANDARD_TAX)[member], 0)),
+        "Unit Price": int64(with_unknown(price[member], 0)),
+        "Recommended Retail Price": int64(with_unknown(np.round(price * rrp_factor)[member], 0)),
+        "Typical Weight Per Unit": int64(with_unknown(weight[member], 0)),
         **scd2_columns(
             with_unknown(valid_from, START),
             with_unknown(valid_to, END_OF_TIME),

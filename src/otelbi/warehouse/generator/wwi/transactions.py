@@ -15,7 +15,6 @@ from otelbi.warehouse.generator.wwi.columns import (
     Columns,
     Moments,
     dates,
-    decimal,
     flags,
     int32,
     int64,
@@ -189,10 +188,10 @@ def transaction_columns(parts: Sequence[Ledger], kinds: Kinds) -> Columns:
                 for n, kk in zip(ranked["number"].tolist(), k.tolist(), strict=True)
             ]
         ),
-        "Total Excluding Tax": decimal(ranked["excl"], 2),
-        "Tax Amount": decimal(ranked["tax"], 2),
-        "Total Including Tax": decimal(ranked["incl"], 2),
-        "Outstanding Balance": decimal(ranked["outstanding"], 2),
+        "Total Excluding Tax": int64(ranked["excl"]),
+        "Tax Amount": int64(ranked["tax"]),
+        "Total Including Tax": int64(ranked["incl"]),
+        "Outstanding Balance": int64(ranked["outstanding"]),
         "Is Finalized": flags(ranked["finalized"]),
         "Lineage Key": int32(np.full(rows, LINEAGE[t.fact_transaction])),
     }

@@ -4,6 +4,7 @@ otelbi serve [gateway|aw|wwi]        all three services in one process, or one o
 otelbi warehouse generate aw|wwi     build the embedded DuckDB warehouse from the generator
 otelbi warehouse import aw|wwi --from DIR [--fill-missing]
 otelbi warehouse sql --dialect mssql|duckdb     every statement the product can send
+otelbi warehouse grants aw|wwi [--user NAME]    the T-SQL of a SELECT-only database user
 otelbi jobs list                     every job, its schedule and its last run
 otelbi jobs run JOB_ID [--scheduled-for ISO] [--remote-services]    run a job now, in this process
 otelbi audit verify                  walk the audit log's hash chain (exit 1 if broken)
@@ -80,6 +81,15 @@ def _parser() -> argparse.ArgumentParser:
     sql = warehouse_commands.add_parser("sql", help="print every statement sent to a warehouse")
     sql.add_argument("--dialect", choices=["mssql", "duckdb"], default="mssql")
     sql.set_defaults(handler=_sql)
+
+    warehouse_grants = warehouse_commands.add_parser(
+        "grants", help="print the T-SQL that lets a login read exactly the product's tables"
+    )
+    warehouse_grants.add_argument("domain", choices=[d.value for d in Domain])
+    warehouse_grants.add_argument(
+        "--user", default="otelbi_reader", help="the login and database user's name"
+    )
+    warehouse_grants.set_defaults(handler=_warehouse_grants)
 
     jobs = commands.add_parser("jobs", help="the scheduled jobs")
     jobs_commands = jobs.add_subparsers(required=True, metavar="ACTION")
@@ -309,6 +319,18 @@ def _db_grants(args: argparse.Namespace) -> int:
 
     try:
         statements = app_role_grants(args.role)
+    except ValueError as error:
+        print(f"otelbi: {error}", file=sys.stderr)
+        return 2
+    print("\n".join(statements))
+    return 0
+
+
+def _warehouse_grants(args: argparse.Namespace) -> int:
+    from otelbi.warehouse.grants import select_grants  # noqa: PLC0415
+
+    try:
+        statements = select_grants(Domain(args.domain), args.user)
     except ValueError as error:
         print(f"otelbi: {error}", file=sys.stderr)
         return 2

@@ -1,4 +1,4 @@
-"""A domain service answers only the gateway: every route but /livez is 401 without an
+"""A domain service answers only the gateway: every route but the probes is 401 without an
 internal token, and a user's own, perfectly valid OIDC token sent straight to the service is
 refused too (test with a genuine token from the provider)."""
 
@@ -55,12 +55,13 @@ def test_every_route_refuses_a_caller_without_an_internal_token(
             assert user_token not in response.text
 
 
-def test_the_service_publishes_no_api_description_and_only_livez_is_open(
+def test_the_service_publishes_no_api_description_and_only_the_probes_are_open(
     aw_service: TestClient,
 ) -> None:
     for path in ("/openapi.json", "/docs", "/redoc"):
         assert aw_service.get(path).status_code == 404, path
     assert aw_service.get("/livez").json() == {"status": "ok"}
+    assert aw_service.get("/readyz").json() == {"status": "ready", "failing": []}
 
 
 def test_the_gateways_internal_token_is_accepted(aw_service: TestClient) -> None:

@@ -189,13 +189,24 @@ def test_refresh_is_one_trace_from_the_browser_to_the_database(
     def spans_of_trace() -> list[object]:
         return [s for s in signed.receiver.spans() if s.trace_id == trace_id]
 
+    # The browser exports its spans in batches: wait until the page span and the fetch spans
+    # the gateway continued have all arrived, not just the first of them.
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         spans = spans_of_trace()
         services = {s.service for s in spans}  # type: ignore[attr-defined]
         names = {s.name for s in spans}  # type: ignore[attr-defined]
-        if {"otelbi-frontend", "api-gateway", "aw-service"} <= services and (
-            "page aw-sales refresh" in names
+        ids = {s.span_id for s in spans}  # type: ignore[attr-defined]
+        continued = {
+            s.parent_span_id  # type: ignore[attr-defined]
+            for s in spans
+            if s.service == "api-gateway" and s.kind == SERVER  # type: ignore[attr-defined]
+        }
+        if (
+            {"otelbi-frontend", "api-gateway", "aw-service"} <= services
+            and "page aw-sales refresh" in names
+            and continued
+            and continued <= ids
         ):
             break
         time.sleep(0.5)

@@ -12,6 +12,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
+from starlette.responses import Response
 
 from otelbi.errors import OtelBiError
 
@@ -93,8 +95,21 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     return error_response(kind, str(exc.detail), exc.status_code, exc.headers)
 
 
+CLIENT_CLOSED_REQUEST = 499
+"""nginx's status for a request whose client left before it was answered."""
+
+
+async def _client_disconnect(request: Request, exc: Exception) -> Response:
+    # The client closed the connection while its body was being read (a tab closed, a
+    # timeout): nobody is left to answer, and it is not the server's error.
+    assert isinstance(exc, ClientDisconnect)
+    log.debug("%s %s: the client left before sending its body", request.method, request.url.path)
+    return Response(status_code=CLIENT_CLOSED_REQUEST)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Make `app` answer every known error in the one JSON shape."""
+    app.add_exception_handler(ClientDisconnect, _client_disconnect)
     app.add_exception_handler(OtelBiError, _otelbi_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)

@@ -41,10 +41,7 @@ build() {
   version=$(sed -n 's/^__version__ = "\(.*\)"/\1/p' src/otelbi/__init__.py)
   revision=$(git rev-parse HEAD 2>/dev/null || echo unknown)
   args=(--format docker --network=host --build-arg "BASE_IMAGE=$BASE_IMAGE"
-        --build-arg "VERSION=$version" --build-arg "VCS_REF=$revision"
-        # Also as --label: buildah reuses a cached LABEL layer built with other arguments.
-        --label "org.opencontainers.image.version=$version"
-        --label "org.opencontainers.image.revision=$revision")
+        --build-arg "VERSION=$version" --build-arg "VCS_REF=$revision")
   # A TLS-inspecting proxy's CA reaches pip as a build secret, never a layer.
   [ -f /etc/ssl/certs/ca-certificates.crt ] \
     && args+=(--secret id=ca-certificates,src=/etc/ssl/certs/ca-certificates.crt)

@@ -19,6 +19,15 @@ COPY --chmod=0755 deploy/images/nginx/start.sh /usr/local/bin/otelbi-frontend
 COPY deploy/images/nginx/livez.sh /usr/local/bin/otelbi-livez
 COPY deploy/images/nginx/unavailable.html /etc/otelbi/unavailable.html
 COPY frontend/dist /srv/otelbi
+# What was built, also as a file. Reading the arguments in a RUN makes them part of the layer
+# cache's key: a cached image labelled with another revision is never reused.
+ARG VERSION=0.1.0 VCS_REF=unknown SOURCE_URL=
+RUN printf 'version=%s\nrevision=%s\n' "$VERSION" "$VCS_REF" >/etc/otelbi/BUILD
+LABEL org.opencontainers.image.title="OTel BI web app" \
+      org.opencontainers.image.description="The OTel BI web app, served by nginx" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${VCS_REF}" \
+      org.opencontainers.image.source="${SOURCE_URL}"
 ENV API_GATEWAY_URL=http://api-gateway:8000
 # The root filesystem may be read-only: nginx's configuration, pid and buffers go to /tmp
 # (mount a tmpfs or an emptyDir there).
@@ -28,9 +37,3 @@ STOPSIGNAL SIGQUIT
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
   CMD ["bash", "/usr/local/bin/otelbi-livez"]
 ENTRYPOINT ["otelbi-frontend"]
-ARG VERSION=0.1.0 VCS_REF=unknown SOURCE_URL=
-LABEL org.opencontainers.image.title="OTel BI web app" \
-      org.opencontainers.image.description="The OTel BI web app, served by nginx" \
-      org.opencontainers.image.version="${VERSION}" \
-      org.opencontainers.image.revision="${VCS_REF}" \
-      org.opencontainers.image.source="${SOURCE_URL}"

@@ -43,6 +43,16 @@ RUN groupadd --gid 10001 otelbi \
       --shell /usr/sbin/nologin otelbi \
  && install -d -o otelbi -g otelbi -m 0750 /data /reports
 COPY --from=build /opt/otelbi /opt/otelbi
+# What was built, also as a file. Reading the arguments in a RUN makes them part of the layer
+# cache's key: a cached image labelled with another revision is never reused.
+ARG VERSION=0.1.0 VCS_REF=unknown SOURCE_URL=
+RUN printf 'version=%s\nrevision=%s\n' "$VERSION" "$VCS_REF" >/opt/otelbi/BUILD
+LABEL org.opencontainers.image.title="OTel BI" \
+      org.opencontainers.image.description="Business intelligence over SQL Server warehouses, traceable in OpenTelemetry" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${VCS_REF}" \
+      org.opencontainers.image.source="${SOURCE_URL}"
+
 # The root filesystem may be read-only: Python writes no bytecode (it is compiled above), and
 # the only paths written are /data (embedded warehouses), /reports and /tmp: mount volumes
 # there (no VOLUME line, so no anonymous volume is left behind where one is not wanted).
@@ -60,12 +70,6 @@ ENTRYPOINT ["otelbi"]
 # Healthy = ready: the store and the warehouse answer (GET /readyz); /livez is for restarts.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
   CMD ["python3", "-m", "otelbi.probe", "/readyz"]
-ARG VERSION=0.1.0 VCS_REF=unknown SOURCE_URL=
-LABEL org.opencontainers.image.title="OTel BI" \
-      org.opencontainers.image.description="Business intelligence over SQL Server warehouses, traceable in OpenTelemetry" \
-      org.opencontainers.image.version="${VERSION}" \
-      org.opencontainers.image.revision="${VCS_REF}" \
-      org.opencontainers.image.source="${SOURCE_URL}"
 
 FROM runtime AS api-gateway
 ENV PORT=8000

@@ -55,6 +55,10 @@ class WarehouseSettings(BaseSettings):
     wwi_mssql_password: SecretStr = SecretStr("")
     mssql_trust_server_certificate: bool = False
     data_dir: Path = Path("./var")
+    # Connections per warehouse and process; a request that finds them all busy for the
+    # timeout answers 503 naming the warehouse, with Retry-After.
+    warehouse_pool_size: int = Field(20, ge=1, le=200)
+    warehouse_pool_timeout_seconds: float = Field(10.0, gt=0, le=120)
 
 
 class StoreSettings(BaseSettings):

@@ -13,7 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from opentelemetry import trace
 
 from otelbi.domain_service.state import ServiceState
-from otelbi.errors import OtelBiError, Unauthenticated
+from otelbi.errors import OtelBiError, Unauthenticated, WarehouseUnavailable
 from otelbi.security.internal_tokens import InternalCaller, verify_internal_token
 from otelbi.store import audit
 
@@ -49,10 +49,28 @@ def internal_caller(request: Request, state: StateDep) -> InternalCaller:
 
 CallerDep = Annotated[InternalCaller, Depends(internal_caller)]
 
+RETRY_AFTER_SATURATED_SECONDS = 2
+
 
 def warehouse_connection(state: StateDep) -> Iterator[sa.Connection]:
-    """Yield a read-only warehouse connection for this request (503 if the warehouse is down)."""
-    with state.warehouse().connect() as connection:
+    """Yield a read-only warehouse connection for this request: 503 if the warehouse is down,
+    or if every connection of the pool stayed busy for WAREHOUSE_POOL_TIMEOUT_SECONDS."""
+    name = state.domain.display_name
+    try:
+        connection = state.warehouse().connect()
+    except sa.exc.TimeoutError as error:
+        settings = state.settings.warehouse
+        raise WarehouseUnavailable(
+            f"the {name} warehouse is saturated: all {settings.warehouse_pool_size} of its "
+            f"connections stayed busy for {settings.warehouse_pool_timeout_seconds:g} s; retry "
+            "shortly (WAREHOUSE_POOL_SIZE sets how many calls it serves at once)",
+            headers={"Retry-After": str(RETRY_AFTER_SATURATED_SECONDS)},
+        ) from error
+    except sa.exc.DBAPIError as error:
+        raise WarehouseUnavailable(
+            f"the {name} warehouse cannot be reached: {error.orig}"
+        ) from error
+    with connection:
         yield connection
 
 

@@ -56,8 +56,15 @@ def mssql_url(domain: Domain, settings: WarehouseSettings) -> sa.URL | None:
 def create_warehouse_engine(domain: Domain, settings: WarehouseSettings) -> sa.Engine:
     """Return the guarded, read-only engine of `domain`'s warehouse."""
     url = mssql_url(domain, settings)
+    # A fixed pool: no overflow beyond WAREHOUSE_POOL_SIZE, and a short wait for a connection
+    # (dependencies.warehouse_connection turns a timeout into a 503 naming the warehouse).
+    pool = {
+        "pool_size": settings.warehouse_pool_size,
+        "max_overflow": 0,
+        "pool_timeout": settings.warehouse_pool_timeout_seconds,
+    }
     if url is not None:
-        engine = sa.create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+        engine = sa.create_engine(url, pool_pre_ping=True, **pool)
     else:
         path = duckdb_path(domain, settings.data_dir)
         if not path.exists():
@@ -69,6 +76,8 @@ def create_warehouse_engine(domain: Domain, settings: WarehouseSettings) -> sa.E
         engine = sa.create_engine(
             f"duckdb:///{path}",
             connect_args={"read_only": True, "config": {"enable_external_access": False}},
+            poolclass=sa.QueuePool,
+            **pool,
         )
     install_guard(engine, METADATA[domain])
     return engine

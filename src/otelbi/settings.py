@@ -132,6 +132,8 @@ class WebSettings(BaseSettings):
     model_config = _config()
 
     cors_allowed_origins: str = ""
+    # API calls served at once; more get 503 with Retry-After at once (web/load_shedding.py).
+    max_requests_in_flight: int = Field(100, ge=1, le=10000)
     # Origins the web app may also connect to (CSP connect-src), e.g. a collector the browser
     # exports its spans to directly (VITE_OTEL_COLLECTOR_ENDPOINT); comma-separated.
     csp_connect_origins: str = ""

@@ -39,6 +39,7 @@ from otelbi.telemetry import (
 from otelbi.web.asgi_transport import StreamingASGITransport
 from otelbi.web.body_limit import RequestBodyLimit
 from otelbi.web.errors import install_error_handlers
+from otelbi.web.load_shedding import LoadShedding
 from otelbi.web.probes import add_probes
 from otelbi.web.security_headers import SecurityHeaders, content_security_policy, origin_of
 
@@ -138,12 +139,15 @@ def create_gateway_app(
 
 
 def _add_web_hardening(app: FastAPI, settings: Settings) -> None:
-    """Cap request bodies, answer CORS for the configured origins, set the security headers.
+    """Bound the calls in flight, cap request bodies, answer CORS for the configured origins,
+    set the security headers.
 
-    The middleware added last runs first, and all three run inside the trace-id headers that
-    `instrument_app` adds: security headers, then CORS, then the body cap — so a 413 or a
-    preflight answer carries them all, and nothing reads a body before the cap applies.
+    The middleware added last runs first, and all four run inside the trace-id headers that
+    `instrument_app` adds: security headers, then CORS, then the body cap, then the bound —
+    so a 413, a 503 of the bound or a preflight answer carries them all, and nothing reads a
+    body before the cap applies.
     """
+    app.add_middleware(LoadShedding, limit=settings.web.max_requests_in_flight)
     app.add_middleware(RequestBodyLimit, max_bytes=settings.web.max_request_body_bytes)
     if settings.web.allowed_origins:
         app.add_middleware(

@@ -1,0 +1,224 @@
+"""Dashboards under load: concurrent clients cycling over the eight Overview/AW/WWI views,
+driven by wrk against a real `otelbi serve` (all-in-one, generated DuckDB warehouses), with
+the SQLite and with the PostgreSQL write store.
+
+Prints per store: requests/s; latency p50/p95/p99; answers other than 2xx and socket errors
+(wrk's own timeout is 10 s); audit rows written against 2xx answered (every answered view
+call must have its row); whether the audit chain verifies afterwards; the server's RSS idle
+and after the run.
+
+    .venv/bin/python bench/load.py                          # both stores, 50 clients, 30 s
+    .venv/bin/python bench/load.py --store sqlite --clients 20 --seconds 10
+
+Needs wrk (Debian: `apt-get install wrk`) and, for the PostgreSQL store, the local server
+(trust auth, as the tests use it). Everything runs on 127.0.0.1 and stops by itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import psycopg
+import sqlalchemy as sa
+
+from otelbi.domains import Domain
+from otelbi.warehouse.builder import generate_warehouse
+from otelbi.warehouse.engines import duckdb_path
+
+VIEWS = (
+    "/api/aw/sales/kpis",
+    "/api/wwi/sales/kpis",
+    "/api/aw/sales/history?grain=week",
+    "/api/aw/sales/forecast",
+    "/api/aw/reps/scores",
+    "/api/aw/products/demand",
+    "/api/wwi/stock/recommendations",
+    "/api/wwi/suppliers/scores",
+)
+POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+WRK_SCRIPT = """
+local views = {%(views)s}
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", views[(i %% #views) + 1])
+end
+done = function(summary, latency, requests)
+  io.write("RESULT ", string.format(
+    '{"requests": %%d, "duration_us": %%d, "status_errors": %%d, "timeouts": %%d, '
+    .. '"connect_errors": %%d, "read_errors": %%d, "p50": %%d, "p95": %%d, "p99": %%d}',
+    summary.requests, summary.duration, summary.errors.status, summary.errors.timeout,
+    summary.errors.connect, summary.errors.read,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99)), "\\n")
+end
+"""
+
+
+@dataclass
+class Result:
+    """One store's figures."""
+
+    store: str
+    requests_per_second: float
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    not_2xx: int
+    socket_errors: int
+    answered_2xx: int
+    audit_rows: int
+    chain_ok: bool
+    rss_idle_mb: float
+    rss_after_mb: float
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmRSS")
+
+
+def _audit_rows(store_url: str) -> int:
+    engine = sa.create_engine(store_url)
+    try:
+        with engine.connect() as connection:
+            return int(connection.execute(sa.text("SELECT count(*) FROM audit_log")).scalar_one())
+    finally:
+        engine.dispose()
+
+
+def _run_store(store: str, data_dir: Path, work_dir: Path, clients: int, seconds: int) -> Result:
+    database = f"otelbi_bench_{uuid.uuid4().hex[:10]}"
+    if store == "postgresql":
+        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+            admin.execute(f'CREATE DATABASE "{database}"')
+        store_url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{database}"
+        sa_url = store_url.replace("postgresql://", "postgresql+psycopg://", 1)
+    else:
+        store_url = ""
+        sa_url = f"sqlite:///{data_dir / 'otelbi.sqlite'}"
+    port = _free_port()
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("OTEL_")},
+        "POSTGRES_URL": store_url,
+        "DATA_DIR": str(data_dir),
+        "REQUIRE_FRONTEND_AUTH": "false",
+        "JOBS_ENABLED": "false",
+        "OTEL_SDK_DISABLED": "true",
+        "FRONTEND_DIST_DIR": "",
+        "PORT": str(port),
+        "LOG_LEVEL": "WARNING",
+    }
+    log = (work_dir / f"serve-{store}.log").open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "otelbi.cli", "serve"], env=env, cwd=work_dir, stdout=log,
+        stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{url}/api/health", timeout=5).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.5)
+        for view in VIEWS:  # warm-up: first calls open connections and compile statements
+            httpx.get(url + view, timeout=60).raise_for_status()
+        rss_idle = _rss_mb(server.pid)
+        rows_before = _audit_rows(sa_url)
+        script = work_dir / "mix.lua"
+        script.write_text(WRK_SCRIPT % {"views": ", ".join(f'"{v}"' for v in VIEWS)})
+        threads = str(min(clients, 2))
+        wrk = subprocess.run(
+            ["wrk", "-t", threads, "-c", str(clients), "-d", f"{seconds}s", "--timeout", "10s",
+             "-s", str(script), url + "/"],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        line = next(x for x in wrk.stdout.splitlines() if x.startswith("RESULT "))
+        figures = json.loads(line.removeprefix("RESULT "))
+        time.sleep(1)  # the last audit rows of calls wrk stopped waiting for
+        audit_rows = _audit_rows(sa_url) - rows_before
+        verify = subprocess.run(
+            [sys.executable, "-m", "otelbi.cli", "audit", "verify"], env=env, cwd=work_dir,
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        socket_errors = sum(figures[k] for k in ("timeouts", "connect_errors", "read_errors"))
+        return Result(
+            store=store,
+            requests_per_second=figures["requests"] / (figures["duration_us"] / 1e6),
+            p50_ms=figures["p50"] / 1000,
+            p95_ms=figures["p95"] / 1000,
+            p99_ms=figures["p99"] / 1000,
+            not_2xx=figures["status_errors"],
+            socket_errors=socket_errors,
+            answered_2xx=figures["requests"] - figures["status_errors"],
+            audit_rows=audit_rows,
+            chain_ok=verify.returncode == 0,
+            rss_idle_mb=rss_idle,
+            rss_after_mb=_rss_mb(server.pid),
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+        if store == "postgresql":
+            with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+def main() -> None:
+    """Run the load on each store asked for and print one line of figures per store."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--store", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=int, default=30)
+    parser.add_argument("--scale", type=float, default=1.0)
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("bench/load.py needs wrk: apt-get install wrk")
+    stores = ["sqlite", "postgresql"] if args.store == "both" else [args.store]
+    with tempfile.TemporaryDirectory(prefix="otelbi-load-") as temporary:
+        work_dir = Path(temporary)
+        source = work_dir / "generated"
+        for domain in Domain:
+            generate_warehouse(domain, duckdb_path(domain, source), scale=args.scale, seed=7)
+        print(f"{args.clients} clients, {args.seconds} s, views: {len(VIEWS)}, scale {args.scale}")
+        print(
+            f"{'store':<11}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'non-2xx':>9}"
+            f"{'socket':>8}{'2xx':>7}{'audit':>7}{'chain':>7}{'RSS idle':>10}{'after':>8}"
+        )
+        for store in stores:
+            data_dir = work_dir / store
+            shutil.copytree(source, data_dir)
+            r = _run_store(store, data_dir, work_dir, args.clients, args.seconds)
+            print(
+                f"{r.store:<11}{r.requests_per_second:>8.1f}{r.p50_ms:>9.1f}{r.p95_ms:>9.1f}"
+                f"{r.p99_ms:>9.1f}{r.not_2xx:>9}{r.socket_errors:>8}{r.answered_2xx:>7}"
+                f"{r.audit_rows:>7}{'ok' if r.chain_ok else 'BROKEN':>7}"
+                f"{r.rss_idle_mb:>9.0f}M{r.rss_after_mb:>7.0f}M"
+            )
+
+
+if __name__ == "__main__":
+    main()

@@ -67,6 +67,10 @@ class StoreSettings(BaseSettings):
     model_config = _config()
 
     postgres_url: SecretStr = SecretStr("")
+    # Connections each process keeps to the store (no overflow), and how long a call waits
+    # for one before it answers 503 naming the store.
+    store_pool_size: int = Field(20, ge=1, le=200)
+    store_pool_timeout_seconds: float = Field(10.0, gt=0, le=120)
     postgres_sslmode: Literal[
         "disable", "allow", "prefer", "require", "verify-ca", "verify-full"
     ] = "prefer"

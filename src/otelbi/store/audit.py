@@ -31,6 +31,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError
 
 from otelbi.errors import StoreUnavailable
+from otelbi.store.engine import store_failure
 from otelbi.store.tables import audit_log
 from otelbi.telemetry import business_span, current_telemetry
 
@@ -237,8 +238,10 @@ def _write_at_chain_end(engine: sa.Engine, values: dict[str, Any]) -> None:
             values["row_hash"] = row_hash(values)
             connection.execute(audit_log.insert(), values)
             connection.commit()
-    except DBAPIError as error:
-        raise StoreUnavailable(f"the audit log could not be written: {error.orig}") from error
+    except (DBAPIError, sa.exc.TimeoutError) as error:
+        raise StoreUnavailable(
+            f"the audit log could not be written: {store_failure(error)}"
+        ) from error
 
 
 @contextmanager
@@ -335,8 +338,10 @@ def recent(
     try:
         with engine.connect() as connection:
             rows = [dict(row._mapping) for row in connection.execute(query)]
-    except DBAPIError as error:
-        raise StoreUnavailable(f"the audit log could not be read: {error.orig}") from error
+    except (DBAPIError, sa.exc.TimeoutError) as error:
+        raise StoreUnavailable(
+            f"the audit log could not be read: {store_failure(error)}"
+        ) from error
     for row in rows:
         moment = row["occurred_at"]
         row["occurred_at"] = (
@@ -367,6 +372,8 @@ def verify_chain(engine: sa.Engine, *, batch_size: int = 1000) -> ChainReport:
                 if values["prev_hash"] != expected_prev or values["row_hash"] != row_hash(values):
                     return ChainReport(ok=False, rows_checked=checked, first_bad_id=values["id"])
                 expected_prev = values["row_hash"]
-    except DBAPIError as error:
-        raise StoreUnavailable(f"the audit log could not be read: {error.orig}") from error
+    except (DBAPIError, sa.exc.TimeoutError) as error:
+        raise StoreUnavailable(
+            f"the audit log could not be read: {store_failure(error)}"
+        ) from error
     return ChainReport(ok=True, rows_checked=checked, first_bad_id=None)

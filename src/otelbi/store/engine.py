@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.exc import DBAPIError
 
 from otelbi.settings import Settings
 from otelbi.store.migrate import upgrade_to_head
@@ -31,12 +32,29 @@ def store_url(settings: Settings) -> sa.URL:
 def create_store_engine(settings: Settings) -> sa.Engine:
     """Return an engine for the write store (the SQLite directory is created if needed)."""
     url = store_url(settings)
+    pool = {
+        "pool_size": settings.store.store_pool_size,
+        "max_overflow": 0,
+        "pool_timeout": settings.store.store_pool_timeout_seconds,
+    }
     if url.get_backend_name() != "sqlite":
-        return sa.create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+        return sa.create_engine(url, pool_pre_ping=True, **pool)
     Path(url.database or SQLITE_FILE).parent.mkdir(parents=True, exist_ok=True)
-    engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+    engine = sa.create_engine(
+        url,
+        connect_args={"timeout": 30, "check_same_thread": False},
+        poolclass=sa.QueuePool,
+        **pool,
+    )
     sa.event.listen(engine, "connect", _tune_sqlite)
     return engine
+
+
+def store_failure(error: DBAPIError | sa.exc.TimeoutError) -> str:
+    """Return what went wrong with the store, for a person (a driver error or a full pool)."""
+    if isinstance(error, DBAPIError):
+        return str(error.orig)
+    return "every connection of its pool stayed busy (STORE_POOL_SIZE, STORE_POOL_TIMEOUT_SECONDS)"
 
 
 def _tune_sqlite(dbapi_connection: Any, _record: object) -> None:

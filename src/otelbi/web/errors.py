@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
 from starlette.responses import Response
@@ -107,9 +108,23 @@ async def _client_disconnect(request: Request, exc: Exception) -> Response:
     return Response(status_code=CLIENT_CLOSED_REQUEST)
 
 
+async def _pool_timeout(request: Request, exc: Exception) -> JSONResponse:
+    # A connection pool stayed full for its whole timeout where no better-named error was
+    # raised (the warehouse and the audit log name themselves): busy, not broken.
+    assert isinstance(exc, PoolTimeout)
+    log.warning("%s %s: a connection pool stayed full: %s", request.method, request.url.path, exc)
+    return error_response(
+        "unavailable",
+        "the server's database connections all stayed busy: retry shortly",
+        503,
+        {"Retry-After": "2"},
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Make `app` answer every known error in the one JSON shape."""
     app.add_exception_handler(ClientDisconnect, _client_disconnect)
+    app.add_exception_handler(PoolTimeout, _pool_timeout)
     app.add_exception_handler(OtelBiError, _otelbi_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)

@@ -23,10 +23,12 @@ def nullable(values: npt.ArrayLike, present: npt.ArrayLike) -> npt.NDArray[Any]:
 
 
 def quote(name: str) -> str:
+    """Return `name` as a quoted SQL identifier."""
     return '"' + name.replace('"', '""') + '"'
 
 
 def qualified(table: sa.Table) -> str:
+    """Return `table`'s quoted schema-qualified name (schema `main` when it has none)."""
     return f"{quote(table.schema or 'main')}.{quote(table.name)}"
 
 

@@ -1,6 +1,6 @@
-"""A warehouse whose connections are all busy: the call answers 503 naming the warehouse, with
-Retry-After, after WAREHOUSE_POOL_TIMEOUT_SECONDS — not a 500 after half a minute — and the
-next call after a connection is free answers normally."""
+"""A warehouse or store whose connections are all busy: the call answers 503 naming it after
+its pool timeout (WAREHOUSE_/STORE_POOL_TIMEOUT_SECONDS) — not a 500 after half a minute — and
+the next call after a connection is free answers normally."""
 
 from __future__ import annotations
 
@@ -46,3 +46,36 @@ def test_a_saturated_warehouse_answers_503_naming_it_then_recovers(aw_service: T
         assert "AdventureWorksDW warehouse is saturated" in body["detail"]
         assert "WAREHOUSE_POOL_SIZE" in body["detail"]
     assert aw_service.get("/api/aw/sales/kpis").status_code == 200
+
+
+@pytest.fixture
+def aw_service_small_store(
+    monkeypatch: pytest.MonkeyPatch, generated_warehouses: Path, postgres_url: str
+) -> Iterator[TestClient]:
+    monkeypatch.setenv("INTERNAL_SERVICE_SHARED_SECRET", SECRET)
+    monkeypatch.setenv("POSTGRES_URL", postgres_url)
+    monkeypatch.setenv("DATA_DIR", str(generated_warehouses))
+    monkeypatch.setenv("JOBS_ENABLED", "false")
+    monkeypatch.setenv("STORE_POOL_SIZE", "1")
+    monkeypatch.setenv("STORE_POOL_TIMEOUT_SECONDS", "0.5")
+    with TestClient(build_app(RunMode.AW, Settings(env_file=None))) as client:
+        client.headers["authorization"] = "Bearer " + mint_internal_token(
+            secret=SECRET, issuer=GATEWAY_SERVICE_NAME, audience="aw-service", subject="ada"
+        )
+        yield client
+
+
+def test_a_saturated_store_answers_503_naming_it_then_recovers(
+    aw_service_small_store: TestClient,
+) -> None:
+    # The audit row cannot be written while the store's only connection is busy: fail closed,
+    # promptly, saying why — and no numbers without their audit row.
+    store = aw_service_small_store.app.state.service.store  # type: ignore[attr-defined]
+    with store.connect():
+        busy = aw_service_small_store.get("/api/aw/sales/kpis")
+        assert busy.status_code == 503
+        detail = busy.json()["detail"]
+        assert "audit log could not be written" in detail
+        assert "STORE_POOL_SIZE" in detail
+        assert "revenue" not in busy.text
+    assert aw_service_small_store.get("/api/aw/sales/kpis").status_code == 200

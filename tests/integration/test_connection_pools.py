@@ -45,6 +45,12 @@ def test_a_saturated_warehouse_answers_503_naming_it_then_recovers(aw_service: T
         assert body["error"] == "unavailable"
         assert "AdventureWorksDW warehouse is saturated" in body["detail"]
         assert "WAREHOUSE_POOL_SIZE" in body["detail"]
+        # Health tells the truth at once, without waiting for a connection itself.
+        health = aw_service.get("/api/aw/health").json()
+        assert health["status"] == "degraded"
+        assert health["checks"]["warehouse"] == "saturated: all 1 connections are in use"
+        ready = aw_service.get("/readyz")
+        assert (ready.status_code, ready.json()["failing"]) == (503, ["warehouse"])
     assert aw_service.get("/api/aw/sales/kpis").status_code == 200
 
 

@@ -12,12 +12,12 @@ from typing import Literal
 import sqlalchemy as sa
 from fastapi import APIRouter, Request
 from pydantic import BaseModel
-from sqlalchemy.exc import DBAPIError
 from starlette.concurrency import run_in_threadpool
 
 from otelbi.domain_service.dependencies import CallerDep, StateDep
 from otelbi.domain_service.state import ServiceState
 from otelbi.domains import Domain
+from otelbi.engine_health import check_engine
 from otelbi.errors import OtelBiError
 
 
@@ -63,10 +63,6 @@ def _checks(state: ServiceState) -> ServiceHealthChecks:
 def _check(engine: Callable[[], sa.Engine]) -> str:
     """Return "ok" if the engine answers SELECT 1, else what went wrong."""
     try:
-        with engine().connect() as connection:
-            connection.execute(sa.select(sa.literal(1)))
+        return check_engine(engine())
     except OtelBiError as error:
         return error.detail
-    except DBAPIError as error:
-        return f"error: {error.orig}"
-    return "ok"

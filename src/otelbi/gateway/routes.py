@@ -5,14 +5,13 @@ from __future__ import annotations
 import asyncio
 from typing import Literal
 
-import sqlalchemy as sa
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel
-from sqlalchemy.exc import DBAPIError
 from starlette.concurrency import run_in_threadpool
 
 from otelbi.domains import Domain
+from otelbi.engine_health import check_engine
 from otelbi.gateway.auth import CurrentUser, GatewayDep
 from otelbi.gateway.forwarding import forward, internal_authorization
 from otelbi.gateway.state import GatewayState
@@ -107,12 +106,7 @@ def failing_checks(*, embedded: bool) -> FailingChecks:
 
 
 def _store_check(state: GatewayState) -> str:
-    try:
-        with state.store.connect() as connection:
-            connection.execute(sa.select(sa.literal(1)))
-    except DBAPIError as error:
-        return f"error: {error.orig}"
-    return "ok"
+    return check_engine(state.store)
 
 
 async def _service_check(state: GatewayState, domain: Domain) -> str:

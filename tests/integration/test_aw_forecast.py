@@ -11,6 +11,7 @@ import duckdb
 import pytest
 from fastapi.testclient import TestClient
 
+from otelbi.aw import sales_forecast as sales_forecast_module
 from otelbi.service_layout import build_app
 from otelbi.settings import RunMode, Settings
 from tests.conftest import AW_EXTRACT
@@ -85,3 +86,24 @@ def test_forecast_job_stores_the_points(client: TestClient) -> None:
     assert [round(p["forecast"], 2) for p in view["points"]] == [
         round(item["forecast"], 2) for item in stored
     ]
+
+
+def test_the_model_is_fitted_once_per_series_and_horizon(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fits: list[int] = []
+    real = sales_forecast_module.forecast_daily
+
+    def counting(*args: object) -> object:
+        fits.append(1)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sales_forecast_module, "forecast_daily", counting)
+    sales_forecast_module.fitted_forecast.cache_clear()
+    first = client.get("/api/aw/sales/forecast", params={"horizon_days": 30})
+    again = client.get("/api/aw/sales/forecast", params={"horizon_days": 30})
+    other = client.get("/api/aw/sales/forecast", params={"horizon_days": 31})
+    assert first.status_code == again.status_code == other.status_code == 200
+    assert first.json() == again.json()  # the same forecast, not re-fitted
+    assert len(fits) == 2  # horizons 30 and 31
+    assert len(other.json()["points"]) == 31

@@ -9,12 +9,13 @@ first internet sale to `as_of` (the last sales date); the model is in `forecast_
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import numpy as np
 import sqlalchemy as sa
 from pydantic import BaseModel
 
-from otelbi.aw.forecast_model import forecast_daily
+from otelbi.aw.forecast_model import DailyForecast, forecast_daily
 from otelbi.aw.sales_history import DAILY_TOTALS
 from otelbi.aw.sales_kpis import AS_OF, date_key, date_of_key
 from otelbi.domains import Domain
@@ -25,6 +26,8 @@ HISTORY_YEARS = 10
 """How far back the series reaches; the model itself picks the window it fits on."""
 
 SERIES = "internet_revenue"
+FITTED_FORECASTS_KEPT = 32
+"""Fitted forecasts kept in memory (a few kB each): one per series, as_of and horizon."""
 
 
 class ForecastPointOut(BaseModel):
@@ -80,6 +83,18 @@ def internet_revenue_series(connection: sa.Connection) -> tuple[dt.date, np.ndar
     return as_of, series
 
 
+@functools.lru_cache(maxsize=FITTED_FORECASTS_KEPT)
+def fitted_forecast(series: bytes, as_of: dt.date, horizon_days: int) -> DailyForecast:
+    """Return `forecast_daily` of the daily series held in `series` (float64 bytes).
+
+    Choosing and fitting the model (rolling backtests of every candidate) is most of a
+    forecast call, and its result depends on nothing but these arguments: it is computed once
+    per series, as_of and horizon. Keyed by the series' own values, a changed warehouse is a
+    new key by construction — nothing here can be stale.
+    """
+    return forecast_daily(np.frombuffer(series, dtype=np.float64), as_of, horizon_days)
+
+
 @traced_view(Domain.AW, "sales_forecast", rows=lambda forecast: len(forecast.points))
 def sales_forecast(connection: sa.Connection, *, horizon_days: int) -> SalesForecast | None:
     """Return the forecast of the `horizon_days` days after `as_of`, or None without sales."""
@@ -88,7 +103,7 @@ def sales_forecast(connection: sa.Connection, *, horizon_days: int) -> SalesFore
         return None
     as_of, series = found
     try:
-        forecast = forecast_daily(series, as_of, horizon_days)
+        forecast = fitted_forecast(series.tobytes(), as_of, horizon_days)
     except ValueError as error:
         raise InvalidInput(str(error)) from error
     return SalesForecast(

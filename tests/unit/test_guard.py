@@ -6,6 +6,7 @@ import duckdb
 import pytest
 import sqlalchemy as sa
 
+from otelbi.warehouse import guard as guard_module
 from otelbi.warehouse.guard import ReadOnlyViolation, ensure_read_only, install_guard
 
 TABLES = [("dbo", "FactInternetSales"), ("Fact", "Stock Holding"), ("Fact", "Sale")]
@@ -131,3 +132,34 @@ def test_engine_guard_stops_statements_before_they_reach_the_database(tmp_path: 
     engine.dispose()
     with duckdb.connect(path) as con:
         assert con.execute("SELECT count(*) FROM dbo.FactInternetSales").fetchone() == (1,)
+
+
+def test_engine_guard_parses_a_passing_text_once_and_refuses_a_failing_one_every_time(
+    tmp_path: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = f"{tmp_path}/w.duckdb"
+    with duckdb.connect(path) as con:
+        con.execute("CREATE SCHEMA dbo; CREATE TABLE dbo.FactInternetSales (SalesAmount INT)")
+    metadata = sa.MetaData()
+    sa.Table("FactInternetSales", metadata, sa.Column("SalesAmount", sa.Integer), schema="dbo")
+    engine = sa.create_engine(f"duckdb:///{path}")
+    install_guard(engine, metadata)
+    parsed: list[str] = []
+    real = guard_module.ensure_read_only
+
+    def counting(sql: str, dialect: str, **kwargs: object) -> None:
+        parsed.append(sql)
+        real(sql, dialect, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(guard_module, "ensure_read_only", counting)
+    guard_module._passed_before.cache_clear()
+    select = sa.text("SELECT count(*) FROM dbo.FactInternetSales WHERE SalesAmount > :floor")
+    with engine.connect() as connection:
+        for floor in range(5):
+            connection.execute(select, {"floor": floor})
+        for _ in range(3):
+            with pytest.raises(ReadOnlyViolation):
+                connection.execute(sa.text("DELETE FROM dbo.FactInternetSales"))
+    engine.dispose()
+    assert len([sql for sql in parsed if sql.startswith("SELECT")]) == 1
+    assert len([sql for sql in parsed if sql.startswith("DELETE")]) == 3

@@ -27,7 +27,9 @@ install_tools() {
     exit 1
   fi
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  # With their recommendations: netavark and aardvark-dns (compose's network and its service
+  # names), slirp4netns, fuse-overlayfs, catatonit come that way.
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
 }
 
 build() {

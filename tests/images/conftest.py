@@ -19,7 +19,7 @@ import shutil
 import subprocess
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -181,8 +181,7 @@ def _health_ok(url: str) -> bool:
         return False
 
 
-def _wait_for(condition: object, what: str, stack: Stack) -> None:
-    assert callable(condition)
+def _wait_for(condition: Callable[[], bool], what: str, stack: Stack) -> None:
     deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
     while time.monotonic() < deadline:
         if condition():

@@ -4,7 +4,8 @@ the next call after a connection is free answers normally."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -18,24 +19,38 @@ from otelbi.settings import RunMode, Settings
 SECRET = "pool-test-secret-of-at-least-forty-bytes!"
 
 
+StartService = Callable[[str], TestClient]
+
+
 @pytest.fixture
-def aw_service(
+def start_aw_service(
     monkeypatch: pytest.MonkeyPatch, generated_warehouses: Path, postgres_url: str
-) -> Iterator[TestClient]:
+) -> Iterator[StartService]:
+    """Yield a function that starts aw-service with a pool of one connection (with a 0.5 s
+    wait) for `pool`: WAREHOUSE or STORE."""
     monkeypatch.setenv("INTERNAL_SERVICE_SHARED_SECRET", SECRET)
     monkeypatch.setenv("POSTGRES_URL", postgres_url)
     monkeypatch.setenv("DATA_DIR", str(generated_warehouses))
     monkeypatch.setenv("JOBS_ENABLED", "false")
-    monkeypatch.setenv("WAREHOUSE_POOL_SIZE", "1")
-    monkeypatch.setenv("WAREHOUSE_POOL_TIMEOUT_SECONDS", "0.5")
-    with TestClient(build_app(RunMode.AW, Settings(env_file=None))) as client:
-        client.headers["authorization"] = "Bearer " + mint_internal_token(
-            secret=SECRET, issuer=GATEWAY_SERVICE_NAME, audience="aw-service", subject="ada"
-        )
-        yield client
+    with ExitStack() as stack:
+
+        def start(pool: str) -> TestClient:
+            monkeypatch.setenv(f"{pool}_POOL_SIZE", "1")
+            monkeypatch.setenv(f"{pool}_POOL_TIMEOUT_SECONDS", "0.5")
+            app = build_app(RunMode.AW, Settings(env_file=None))
+            client = stack.enter_context(TestClient(app))
+            client.headers["authorization"] = "Bearer " + mint_internal_token(
+                secret=SECRET, issuer=GATEWAY_SERVICE_NAME, audience="aw-service", subject="ada"
+            )
+            return client
+
+        yield start
 
 
-def test_a_saturated_warehouse_answers_503_naming_it_then_recovers(aw_service: TestClient) -> None:
+def test_a_saturated_warehouse_answers_503_naming_it_then_recovers(
+    start_aw_service: StartService,
+) -> None:
+    aw_service = start_aw_service("WAREHOUSE")
     engine = aw_service.app.state.service.warehouse()  # type: ignore[attr-defined]
     with engine.connect():  # the pool's only connection, busy
         busy = aw_service.get("/api/aw/sales/kpis")
@@ -54,26 +69,10 @@ def test_a_saturated_warehouse_answers_503_naming_it_then_recovers(aw_service: T
     assert aw_service.get("/api/aw/sales/kpis").status_code == 200
 
 
-@pytest.fixture
-def aw_service_small_store(
-    monkeypatch: pytest.MonkeyPatch, generated_warehouses: Path, postgres_url: str
-) -> Iterator[TestClient]:
-    monkeypatch.setenv("INTERNAL_SERVICE_SHARED_SECRET", SECRET)
-    monkeypatch.setenv("POSTGRES_URL", postgres_url)
-    monkeypatch.setenv("DATA_DIR", str(generated_warehouses))
-    monkeypatch.setenv("JOBS_ENABLED", "false")
-    monkeypatch.setenv("STORE_POOL_SIZE", "1")
-    monkeypatch.setenv("STORE_POOL_TIMEOUT_SECONDS", "0.5")
-    with TestClient(build_app(RunMode.AW, Settings(env_file=None))) as client:
-        client.headers["authorization"] = "Bearer " + mint_internal_token(
-            secret=SECRET, issuer=GATEWAY_SERVICE_NAME, audience="aw-service", subject="ada"
-        )
-        yield client
-
-
 def test_a_saturated_store_answers_503_naming_it_then_recovers(
-    aw_service_small_store: TestClient,
+    start_aw_service: StartService,
 ) -> None:
+    aw_service_small_store = start_aw_service("STORE")
     # The audit row cannot be written while the store's only connection is busy: fail closed,
     # promptly, saying why — and no numbers without their audit row.
     store = aw_service_small_store.app.state.service.store  # type: ignore[attr-defined]

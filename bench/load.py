@@ -18,20 +18,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-import psycopg
-import sqlalchemy as sa
+from served import serve
 
 from otelbi.domains import Domain
 from otelbi.warehouse.builder import generate_warehouse
@@ -47,7 +43,6 @@ VIEWS = (
     "/api/wwi/stock/recommendations",
     "/api/wwi/suppliers/scores",
 )
-POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 WRK_SCRIPT = """
 local views = {%(views)s}
 local i = 0
@@ -84,84 +79,27 @@ class Result:
     rss_after_mb: float
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def _rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmRSS")
-
-
-def _audit_rows(store_url: str) -> int:
-    engine = sa.create_engine(store_url)
-    try:
-        with engine.connect() as connection:
-            return int(connection.execute(sa.text("SELECT count(*) FROM audit_log")).scalar_one())
-    finally:
-        engine.dispose()
-
-
 def _run_store(store: str, data_dir: Path, work_dir: Path, clients: int, seconds: int) -> Result:
-    database = f"otelbi_bench_{uuid.uuid4().hex[:10]}"
-    if store == "postgresql":
-        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
-            admin.execute(f'CREATE DATABASE "{database}"')
-        store_url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{database}"
-        sa_url = store_url.replace("postgresql://", "postgresql+psycopg://", 1)
-    else:
-        store_url = ""
-        sa_url = f"sqlite:///{data_dir / 'otelbi.sqlite'}"
-    port = _free_port()
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("OTEL_")},
-        "POSTGRES_URL": store_url,
-        "DATA_DIR": str(data_dir),
-        "REQUIRE_FRONTEND_AUTH": "false",
-        "JOBS_ENABLED": "false",
-        "OTEL_SDK_DISABLED": "true",
-        "FRONTEND_DIST_DIR": "",
-        "PORT": str(port),
-        "LOG_LEVEL": "WARNING",
-    }
-    log = (work_dir / f"serve-{store}.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "otelbi.cli", "serve"], env=env, cwd=work_dir, stdout=log,
-        stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{url}/api/health", timeout=5).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.5)
-        for view in VIEWS:  # warm-up: first calls open connections and compile statements
-            httpx.get(url + view, timeout=60).raise_for_status()
-        rss_idle = _rss_mb(server.pid)
-        rows_before = _audit_rows(sa_url)
+    with serve(store, data_dir, work_dir) as server:
+        for view in VIEWS:  # warm-up: first calls open connections and fill the result cache
+            httpx.get(server.url + view, timeout=60).raise_for_status()
+        rss_idle = server.rss_mb()
+        rows_before = server.audit_rows()
         script = work_dir / "mix.lua"
         script.write_text(WRK_SCRIPT % {"views": ", ".join(f'"{v}"' for v in VIEWS)})
         threads = str(min(clients, 2))
         wrk = subprocess.run(
             ["wrk", "-t", threads, "-c", str(clients), "-d", f"{seconds}s", "--timeout", "10s",
-             "-s", str(script), url + "/"],
+             "-s", str(script), server.url + "/"],
             capture_output=True, text=True, check=True,
         )  # fmt: skip
         line = next(x for x in wrk.stdout.splitlines() if x.startswith("RESULT "))
         figures = json.loads(line.removeprefix("RESULT "))
         time.sleep(1)  # the last audit rows of calls wrk stopped waiting for
-        audit_rows = _audit_rows(sa_url) - rows_before
+        audit_rows = server.audit_rows() - rows_before
         verify = subprocess.run(
-            [sys.executable, "-m", "otelbi.cli", "audit", "verify"], env=env, cwd=work_dir,
-            capture_output=True, text=True, check=False,
+            [sys.executable, "-m", "otelbi.cli", "audit", "verify"], env=server.env,
+            cwd=work_dir, capture_output=True, text=True, check=False,
         )  # fmt: skip
         socket_errors = sum(figures[k] for k in ("timeouts", "connect_errors", "read_errors"))
         return Result(
@@ -176,15 +114,8 @@ def _run_store(store: str, data_dir: Path, work_dir: Path, clients: int, seconds
             audit_rows=audit_rows,
             chain_ok=verify.returncode == 0,
             rss_idle_mb=rss_idle,
-            rss_after_mb=_rss_mb(server.pid),
+            rss_after_mb=server.rss_mb(),
         )
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
-        if store == "postgresql":
-            with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
 def main() -> None:

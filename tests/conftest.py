@@ -43,6 +43,8 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
                 "OIDC_",
                 "AUDIT_",
                 "OTEL_",
+                "REDIS_",
+                "RESULT_CACHE_",
             )
         ):
             monkeypatch.delenv(name)

@@ -174,6 +174,23 @@ class AnalyticsSettings(BaseSettings):
     data_quality_freshness_days: int = Field(2, ge=0, le=36500)
 
 
+class CacheSettings(BaseSettings):
+    """The result cache of the warehouse views (cache/): where it lives and how fresh it is."""
+
+    model_config = _config()
+
+    result_cache_enabled: bool = True
+    # How often a service re-reads its warehouse's data version (a cheap fingerprint
+    # statement): new warehouse data shows within this many seconds. 0: on every call.
+    result_cache_freshness_seconds: float = Field(60.0, ge=0, le=86400)
+    # Redis shared by every replica (redis://[:password@]host:port/db); empty: each process
+    # keeps its own cache in memory, of at most RESULT_CACHE_MEMORY_MB.
+    redis_url: SecretStr = SecretStr("")
+    result_cache_memory_mb: int = Field(64, ge=1, le=65536)
+    # How long Redis keeps an entry; entries of an old data version are never read again.
+    result_cache_ttl_seconds: int = Field(86400, ge=1, le=30 * 86400)
+
+
 class JobSettings(BaseSettings):
     """The scheduled jobs of each service."""
 
@@ -230,6 +247,7 @@ class Settings:
         self.web = WebSettings(_env_file=env_file)
         self.analytics = AnalyticsSettings(_env_file=env_file)
         self.jobs = JobSettings(_env_file=env_file)
+        self.cache = CacheSettings(_env_file=env_file)
         self.reports = ReportSettings(_env_file=env_file)
         self.telemetry = TelemetrySettings(_env_file=env_file)
         self.topology = TopologySettings(_env_file=env_file)

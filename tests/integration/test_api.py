@@ -124,7 +124,7 @@ def test_every_kpi_call_leaves_one_audit_row(client: TestClient, postgres_url: s
     ]
     assert rows[0].actor == "anonymous"
     assert rows[0].resource == "/api/aw/sales/kpis"
-    assert rows[0].parameters == {"days_back": "30"}
+    assert rows[0].parameters == {"days_back": "30", "result_cache": "miss"}
     assert rows[0].duration_ms > 0
     assert rows[0].trace_id == first.headers["x-trace-id"]
 

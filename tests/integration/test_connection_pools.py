@@ -51,7 +51,7 @@ def test_a_saturated_warehouse_answers_503_naming_it_then_recovers(
     start_aw_service: StartService,
 ) -> None:
     aw_service = start_aw_service("WAREHOUSE")
-    engine = aw_service.app.state.service.warehouse()  # type: ignore[attr-defined]
+    engine = aw_service.app.state.service.warehouse.engine()  # type: ignore[attr-defined]
     with engine.connect():  # the pool's only connection, busy
         busy = aw_service.get("/api/aw/sales/kpis")
         assert busy.status_code == 503

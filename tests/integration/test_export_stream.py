@@ -20,6 +20,8 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import StatusCode
 
+from otelbi.aw.data_version import DATA_VERSION
+from otelbi.cache.data_version import DataVersion
 from otelbi.domain_service.exports import DownloadAborted, ExportCall
 from otelbi.domain_service.state import ServiceState
 from otelbi.domains import Domain
@@ -30,6 +32,7 @@ from otelbi.store.engine import create_store_engine
 from otelbi.store.migrate import upgrade_to_head
 from otelbi.store.tables import audit_log, export_records
 from otelbi.telemetry import Telemetry
+from otelbi.warehouse.live import LiveWarehouse
 
 COLUMNS = (Column("name", "Name"), Column("n", "N", ColumnKind.INTEGER))
 
@@ -49,6 +52,7 @@ def state(
     upgrade_to_head(store)
     provider = TracerProvider()
     provider.add_span_processor(SimpleSpanProcessor(spans))
+    warehouse = LiveWarehouse(Domain.AW, settings.warehouse)  # no file: unavailable
     yield ServiceState(
         domain=Domain.AW,
         settings=settings,
@@ -56,8 +60,8 @@ def state(
         telemetry=Telemetry("aw-service", provider),
         internal_secret="s" * 32,
         allowed_issuers=frozenset({"api-gateway"}),
-        warehouse_engine=None,
-        warehouse_problem=None,
+        warehouse=warehouse,
+        data_version=DataVersion(DATA_VERSION, warehouse, freshness_seconds=60),
     )
     store.dispose()
 

@@ -32,7 +32,7 @@ async def _saturate_and_release(settings: Settings) -> tuple[httpx.Response, lis
     async with gateway.router.lifespan_context(gateway):
         transport = httpx.ASGITransport(app=gateway)
         async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:
-            engine = aw.state.service.warehouse()
+            engine = aw.state.service.warehouse.engine()
             busy = engine.connect()  # aw's only warehouse connection: admitted calls wait
             try:
                 admitted = [

@@ -98,7 +98,14 @@ def test_a_kpi_call_reaches_the_collector_as_one_trace_down_to_the_warehouse(
     assert view.attributes["otelbi.days_back"] == 30
     queries = [s for s in spans if s.kind == CLIENT and "duckdb" in _db_system(s)]
     assert len(queries) >= 2, [(s.name, s.attributes) for s in spans]
-    assert {q.parent_span_id for q in queries} == {view.span_id}
+    # The view's statements under the view; the data-version fingerprint the result cache
+    # read first (a new process: the version is not known yet) under a span of its own.
+    (version,) = _named(spans, "otelbi.aw.data_version")
+    assert version.parent_span_id == service.span_id
+    assert version.attributes["otelbi.data_version"]
+    assert {q.parent_span_id for q in queries} == {view.span_id, version.span_id}
+    assert len([q for q in queries if q.parent_span_id == view.span_id]) >= 2
+    assert service.attributes["otelbi.result_cache"] == "miss"
     assert {q.service for q in queries} == {"aw-service"}
 
     (audit,) = _named(spans, "otelbi.audit.append")

@@ -6,27 +6,25 @@ function, so a file always holds exactly what the JSON view answers.
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import Query
 from fastapi.responses import StreamingResponse
 
-from otelbi.aw.forecast_model import MAX_HORIZON_DAYS
 from otelbi.aw.product_demand import ProductDemandList
 from otelbi.aw.rep_scores import RepScores
 from otelbi.aw.routes import (
     HistoryGrain,
+    HorizonDays,
     RankingDays,
-    get_product_demand,
-    get_rep_scores,
-    get_sales_forecast,
-    get_sales_history,
+    product_demand_query,
+    rep_scores_query,
+    sales_forecast_query,
+    sales_history_query,
 )
 from otelbi.aw.sales_forecast import SalesForecast
 from otelbi.aw.sales_history import Grain, SalesHistory
-from otelbi.domain_service.dependencies import StateDep, WarehouseDep
+from otelbi.domain_service.dependencies import StateDep
 from otelbi.domain_service.exports import ExportDep, FormatQuery, export_router
 from otelbi.domain_service.parameters import DaysBack, TopN
+from otelbi.domain_service.views import ViewDep
 from otelbi.files.table import Chart, ChartKind, Column, Table, attribute_rows
 from otelbi.files.table import ColumnKind as Kind
 from otelbi.web.errors import error_responses
@@ -75,13 +73,6 @@ PRODUCT_COLUMNS = (
     Column("trend_pct", "90-day trend %", Kind.PERCENT),
     Column("demand_score", "Demand score", Kind.DECIMAL),
 )
-
-HorizonDays = Annotated[
-    int | None,
-    Query(
-        ge=1, le=MAX_HORIZON_DAYS, description="Days to forecast (default FORECAST_HORIZON_DAYS)"
-    ),
-]
 
 
 def sales_history_table(history: SalesHistory) -> Table:
@@ -161,13 +152,13 @@ def product_demand_table(demand: ProductDemandList, *, top_n: int) -> Table:
 def export_sales_history(
     export: ExportDep,
     state: StateDep,
-    warehouse: WarehouseDep,
+    view: ViewDep,
     file_format: FormatQuery,
     days_back: DaysBack = None,
     grain: HistoryGrain = Grain.DAY,
 ) -> StreamingResponse:
     """Download the sales history (same parameters as GET /api/aw/sales/history)."""
-    history = get_sales_history(state, warehouse, days_back=days_back, grain=grain)
+    history = view.result(sales_history_query(state, days_back, grain))
     return export.download(sales_history_table(history), file_format, view="sales-history")
 
 
@@ -175,12 +166,12 @@ def export_sales_history(
 def export_sales_forecast(
     export: ExportDep,
     state: StateDep,
-    warehouse: WarehouseDep,
+    view: ViewDep,
     file_format: FormatQuery,
     horizon_days: HorizonDays = None,
 ) -> StreamingResponse:
     """Download the revenue forecast (same parameters as GET /api/aw/sales/forecast)."""
-    forecast = get_sales_forecast(state, warehouse, horizon_days=horizon_days)
+    forecast = view.result(sales_forecast_query(state, horizon_days))
     return export.download(sales_forecast_table(forecast), file_format, view="sales-forecast")
 
 
@@ -188,13 +179,13 @@ def export_sales_forecast(
 def export_rep_scores(
     export: ExportDep,
     state: StateDep,
-    warehouse: WarehouseDep,
+    view: ViewDep,
     file_format: FormatQuery,
     top_n: TopN = None,
     days_back: RankingDays = None,
 ) -> StreamingResponse:
     """Download the rep scorecard (same parameters as GET /api/aw/reps/scores)."""
-    scores = get_rep_scores(state, warehouse, top_n=top_n, days_back=days_back)
+    scores = view.result(rep_scores_query(state, top_n, days_back))
     table = rep_scores_table(scores, top_n=top_n or state.settings.analytics.ranking_default_top_n)
     return export.download(table, file_format, view="rep-scores")
 
@@ -203,13 +194,13 @@ def export_rep_scores(
 def export_product_demand(
     export: ExportDep,
     state: StateDep,
-    warehouse: WarehouseDep,
+    view: ViewDep,
     file_format: FormatQuery,
     top_n: TopN = None,
     days_back: RankingDays = None,
 ) -> StreamingResponse:
     """Download the product demand ranking (same parameters as GET /api/aw/products/demand)."""
-    demand = get_product_demand(state, warehouse, top_n=top_n, days_back=days_back)
+    demand = view.result(product_demand_query(state, top_n, days_back))
     table = product_demand_table(
         demand, top_n=top_n or state.settings.analytics.ranking_default_top_n
     )

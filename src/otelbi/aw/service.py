@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI
 
+from otelbi.aw.data_version import DATA_VERSION
 from otelbi.aw.exports import router as export_router
 from otelbi.aw.jobs import JOBS
 from otelbi.aw.routes import router
@@ -26,4 +27,6 @@ ROUTERS: tuple[APIRouter, ...] = (
 
 def create_app(settings: Settings, telemetry: Telemetry) -> FastAPI:
     """Return the aw-service application."""
-    return create_domain_app(Domain.AW, ROUTERS, JOBS, settings, telemetry)
+    return create_domain_app(
+        Domain.AW, ROUTERS, JOBS, settings, telemetry, data_version=DATA_VERSION
+    )

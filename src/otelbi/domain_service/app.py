@@ -6,21 +6,23 @@ import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
-import sqlalchemy as sa
 from fastapi import APIRouter, FastAPI
 
 from otelbi import __version__
+from otelbi.cache.data_version import DataVersion
+from otelbi.cache.results import ResultCache
+from otelbi.cache.stores import open_cache_store
 from otelbi.domain_service.health import failing_checks
 from otelbi.domain_service.state import ServiceState
 from otelbi.domains import Domain
-from otelbi.errors import WarehouseUnavailable
 from otelbi.jobs.definitions import JobDefinition
 from otelbi.jobs.runner import JobRunner
 from otelbi.jobs.scheduler import JobScheduler
 from otelbi.settings import Settings
 from otelbi.store.engine import open_store
 from otelbi.telemetry import Telemetry, instrument_app, instrument_engine
-from otelbi.warehouse.engines import create_warehouse_engine
+from otelbi.warehouse.catalog import Statement
+from otelbi.warehouse.live import LiveWarehouse
 from otelbi.web.errors import install_error_handlers
 from otelbi.web.probes import add_probes
 
@@ -33,24 +35,25 @@ def create_domain_app(
     jobs: Sequence[JobDefinition],
     settings: Settings,
     telemetry: Telemetry,
+    *,
+    data_version: Statement,
 ) -> FastAPI:
     """Return the FastAPI application of `domain`'s service, serving `routers` and `jobs`.
 
     `routers` are the service's public API, reached through the gateway at the same paths;
-    the gateway's OpenAPI document describes them (gateway/openapi.py).
+    the gateway's OpenAPI document describes them (gateway/openapi.py). `data_version` is the
+    warehouse's fingerprint statement, which keys the result cache (cache/).
     """
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = open_store(settings, telemetry)
-        warehouse: sa.Engine | None = None
-        problem: str | None = None
-        try:
-            warehouse = create_warehouse_engine(domain, settings.warehouse)
-            instrument_engine(warehouse, telemetry)
-        except WarehouseUnavailable as error:
-            problem = error.detail
-            log.error("%s starts without its warehouse: %s", domain.service_name, problem)
+        warehouse = LiveWarehouse(
+            domain, settings.warehouse, on_open=lambda engine: instrument_engine(engine, telemetry)
+        )
+        if warehouse.problem is not None:
+            log.error("%s starts without its warehouse: %s", domain.service_name, warehouse.problem)
+        cache = settings.cache
         state = ServiceState(
             domain=domain,
             settings=settings,
@@ -58,8 +61,13 @@ def create_domain_app(
             telemetry=telemetry,
             internal_secret=settings.internal_secret,
             allowed_issuers=settings.auth.allowed_issuers,
-            warehouse_engine=warehouse,
-            warehouse_problem=problem,
+            warehouse=warehouse,
+            data_version=DataVersion(
+                data_version,
+                warehouse,
+                freshness_seconds=cache.result_cache_freshness_seconds,
+            ),
+            results=ResultCache(open_cache_store(cache)) if cache.result_cache_enabled else None,
         )
         state.jobs = JobRunner(
             domain.service_name,
@@ -67,8 +75,10 @@ def create_domain_app(
             audit_domain=domain.value,
             settings=settings,
             store=store,
-            warehouse=state.warehouse,
+            warehouse=warehouse.engine,
             telemetry=telemetry,
+            # A job run may follow a warehouse load: the next view call re-reads the version.
+            on_run_start=state.data_version.expire,
         )
         app.state.service = state
         if not settings.audit.audit_fail_closed:
@@ -86,8 +96,9 @@ def create_domain_app(
         if settings.jobs.jobs_enabled:
             scheduler.stop()
         state.background.shutdown(wait=True, cancel_futures=True)
-        if warehouse is not None:
-            warehouse.dispose()
+        warehouse.dispose()
+        if state.results is not None:
+            state.results.close()
         store.dispose()
         telemetry.shutdown()
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from typing import Annotated
 
@@ -11,14 +11,18 @@ import sqlalchemy as sa
 from fastapi import Depends, Request
 from fastapi.exceptions import RequestValidationError
 from opentelemetry import trace
+from starlette.concurrency import run_in_threadpool
 
 from otelbi.domain_service.state import ServiceState
-from otelbi.errors import OtelBiError, Unauthenticated, WarehouseUnavailable
+from otelbi.errors import OtelBiError, Unauthenticated
 from otelbi.security.internal_tokens import InternalCaller, verify_internal_token
 from otelbi.store import audit
 
+# Dependencies that do no I/O are `async def`: FastAPI runs a plain `def` dependency in the
+# thread pool, and each such hand-off costs more than the dependency's own work.
 
-def service_state(request: Request) -> ServiceState:
+
+async def service_state(request: Request) -> ServiceState:
     """Return the state the service's lifespan set up."""
     state: ServiceState = request.app.state.service
     return state
@@ -27,7 +31,7 @@ def service_state(request: Request) -> ServiceState:
 StateDep = Annotated[ServiceState, Depends(service_state)]
 
 
-def internal_caller(request: Request, state: StateDep) -> InternalCaller:
+async def internal_caller(request: Request, state: StateDep) -> InternalCaller:
     """Return the verified caller of an internal request; 401 without a valid internal token.
 
     The header is read from the request, not declared as a parameter: the gateway's OpenAPI
@@ -49,35 +53,22 @@ def internal_caller(request: Request, state: StateDep) -> InternalCaller:
 
 CallerDep = Annotated[InternalCaller, Depends(internal_caller)]
 
-RETRY_AFTER_SATURATED_SECONDS = 2
-
 
 def warehouse_connection(state: StateDep) -> Iterator[sa.Connection]:
-    """Yield a read-only warehouse connection for this request: 503 if the warehouse is down,
-    or if every connection of the pool stayed busy for WAREHOUSE_POOL_TIMEOUT_SECONDS."""
-    name = state.domain.display_name
-    try:
-        connection = state.warehouse().connect()
-    except sa.exc.TimeoutError as error:
-        settings = state.settings.warehouse
-        raise WarehouseUnavailable(
-            f"the {name} warehouse is saturated: all {settings.warehouse_pool_size} of its "
-            f"connections stayed busy for {settings.warehouse_pool_timeout_seconds:g} s; retry "
-            "shortly (WAREHOUSE_POOL_SIZE sets how many calls it serves at once)",
-            headers={"Retry-After": str(RETRY_AFTER_SATURATED_SECONDS)},
-        ) from error
-    except sa.exc.DBAPIError as error:
-        raise WarehouseUnavailable(
-            f"the {name} warehouse cannot be reached: {error.orig}"
-        ) from error
-    with connection:
+    """Yield a read-only warehouse connection for this request (503 when there is none)."""
+    with state.warehouse.connect() as connection:
         yield connection
 
 
 WarehouseDep = Annotated[sa.Connection, Depends(warehouse_connection)]
 
 
-def audited_call(request: Request, state: StateDep, caller: CallerDep) -> Iterator[None]:
+RESULT_CACHE_PARAMETER = "result_cache"
+"""The audit parameter (and request-state attribute) saying how a view call was answered:
+hit, miss, shared or off (domain_service/views.py)."""
+
+
+async def audited_call(request: Request, state: StateDep, caller: CallerDep) -> AsyncIterator[None]:
     """Write one audit row for the call, after it ran and before its response leaves.
 
     If the row cannot be written the call fails with 503 (fail closed): an action whose
@@ -98,12 +89,22 @@ def audited_call(request: Request, state: StateDep, caller: CallerDep) -> Iterat
         duration_ms=0.0,
     )
 
-    def record(outcome: str, status: int, detail: str | None = None) -> None:
+    async def record(outcome: str, status: int, detail: str | None = None) -> None:
         elapsed_ms = (time.perf_counter() - started) * 1000
-        audit.record(
+        parameters = call.parameters
+        lookup = getattr(request.state, RESULT_CACHE_PARAMETER, None)
+        if lookup is not None:
+            parameters = {**parameters, RESULT_CACHE_PARAMETER: lookup}
+        await run_in_threadpool(
+            audit.record,
             state.store,
             replace(
-                call, outcome=outcome, status_code=status, detail=detail, duration_ms=elapsed_ms
+                call,
+                parameters=parameters,
+                outcome=outcome,
+                status_code=status,
+                detail=detail,
+                duration_ms=elapsed_ms,
             ),
             fail_closed=state.settings.audit.audit_fail_closed,
         )
@@ -111,15 +112,15 @@ def audited_call(request: Request, state: StateDep, caller: CallerDep) -> Iterat
     try:
         yield
     except OtelBiError as error:
-        record("error", error.status, error.detail)
+        await record("error", error.status, error.detail)
         raise
     except RequestValidationError as error:
-        record("error", 422, "; ".join(str(e["msg"]) for e in error.errors()))
+        await record("error", 422, "; ".join(str(e["msg"]) for e in error.errors()))
         raise
     except Exception as error:
-        record("error", 500, type(error).__name__)
+        await record("error", 500, type(error).__name__)
         raise
-    record("ok", 200)
+    await record("ok", 200)
 
 
 Audited = Depends(audited_call, scope="function")

@@ -57,7 +57,9 @@ async def failing_checks(request: Request) -> list[str]:
 
 
 def _checks(state: ServiceState) -> ServiceHealthChecks:
-    return ServiceHealthChecks(warehouse=_check(state.warehouse), store=_check(lambda: state.store))
+    return ServiceHealthChecks(
+        warehouse=_check(state.warehouse.engine), store=_check(lambda: state.store)
+    )
 
 
 def _check(engine: Callable[[], sa.Engine]) -> str:

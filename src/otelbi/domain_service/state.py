@@ -1,4 +1,4 @@
-"""What a domain service holds while it runs: its engines, secret, jobs and telemetry."""
+"""What a domain service holds while it runs: its engines, cache, secret, jobs and telemetry."""
 
 from __future__ import annotations
 
@@ -7,16 +7,21 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
+from otelbi.cache.data_version import DataVersion
+from otelbi.cache.results import ResultCache
 from otelbi.domains import Domain
-from otelbi.errors import WarehouseUnavailable
 from otelbi.jobs.runner import JobRunner
 from otelbi.settings import Settings
 from otelbi.telemetry import Telemetry
+from otelbi.warehouse.live import LiveWarehouse
 
 
 @dataclass
 class ServiceState:
-    """The running service's resources (set up in its lifespan)."""
+    """The running service's resources (set up in its lifespan).
+
+    `results` is None when the result cache is switched off (RESULT_CACHE_ENABLED=false).
+    """
 
     domain: Domain
     settings: Settings
@@ -24,18 +29,13 @@ class ServiceState:
     telemetry: Telemetry
     internal_secret: str
     allowed_issuers: frozenset[str]
-    warehouse_engine: sa.Engine | None
-    warehouse_problem: str | None
+    warehouse: LiveWarehouse
+    data_version: DataVersion
+    results: ResultCache | None = None
     jobs: JobRunner | None = None
     background: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(max_workers=2, thread_name_prefix="job-run")
     )
-
-    def warehouse(self) -> sa.Engine:
-        """Return the warehouse engine; raise WarehouseUnavailable if it could not be opened."""
-        if self.warehouse_engine is None:
-            raise WarehouseUnavailable(self.warehouse_problem or "the warehouse is not available")
-        return self.warehouse_engine
 
     def job_runner(self) -> JobRunner:
         """Return the service's job runner (set once the lifespan has started)."""

@@ -31,7 +31,7 @@ UNAUTHENTICATED_ACTOR = "unauthenticated"
 """The audit actor of a request whose token did not verify: its claims cannot be trusted."""
 
 
-def gateway_state(request: Request) -> GatewayState:
+async def gateway_state(request: Request) -> GatewayState:
     """Return the state the gateway's lifespan set up."""
     state: GatewayState = request.app.state.gateway
     return state

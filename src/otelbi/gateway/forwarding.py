@@ -11,13 +11,17 @@ so `/api/aw/x/../jobs/j/run` cannot slip past the check for `/api/aw/jobs/j/run`
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 import httpx
 from fastapi import Request
 from fastapi.responses import StreamingResponse
 from starlette.background import BackgroundTask
+from starlette.requests import ClientDisconnect
 
 from otelbi.domains import GATEWAY_SERVICE_NAME, Domain
 from otelbi.errors import DependencyUnavailable
@@ -26,6 +30,8 @@ from otelbi.gateway.state import GatewayState
 from otelbi.security.internal_tokens import mint_internal_token
 from otelbi.security.user_tokens import User
 from otelbi.settings import Settings
+
+T = TypeVar("T")
 
 FORWARDED_REQUEST_HEADERS = ("accept", "content-type", "idempotency-key", "accept-language")
 DROPPED_RESPONSE_HEADERS = {
@@ -55,6 +61,30 @@ def internal_authorization(state: GatewayState, domain: Domain, subject: str) ->
     return f"Bearer {token}"
 
 
+async def _unless_the_client_leaves(request: Request, call: Awaitable[T]) -> T:
+    """Await `call`; if the client disconnects first, cancel it and raise ClientDisconnect
+    (499): the service stops work nobody waits for, and the call no longer counts as in
+    flight (web/load_shedding.py)."""
+    answer = asyncio.ensure_future(call)
+    gone = asyncio.ensure_future(_disconnect(request))
+    try:
+        await asyncio.wait({answer, gone}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        gone.cancel()
+    if answer.done():
+        return answer.result()
+    answer.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await answer
+    raise ClientDisconnect
+
+
+async def _disconnect(request: Request) -> None:
+    """Return when the client has gone (its body was read: nothing else can arrive)."""
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
+
+
 async def forward(
     request: Request, state: GatewayState, domain: Domain, user: User, *, path: str | None = None
 ) -> StreamingResponse:
@@ -75,7 +105,7 @@ async def forward(
         if outbound.method == method and path_pattern.fullmatch(outbound.url.path):
             await check_scope(request, state, user, scope_setting(state.settings))
     try:
-        response = await client.send(outbound, stream=True)
+        response = await _unless_the_client_leaves(request, client.send(outbound, stream=True))
     except httpx.TransportError as error:
         raise DependencyUnavailable(
             f"{domain.service_name} is not reachable at {client.base_url}: {error}"

@@ -44,6 +44,7 @@ class JobRunner:
         telemetry: Telemetry,
         warehouse: Callable[[], sa.Engine] | None = None,
         resources: Sequence[object] = (),
+        on_run_start: Callable[[], None] = lambda: None,
     ) -> None:
         self.service_name = service_name
         self.audit_domain = audit_domain
@@ -52,6 +53,7 @@ class JobRunner:
         self._store = store
         self._warehouse = warehouse or self._no_warehouse
         self._resources = tuple(resources)
+        self._on_run_start = on_run_start
         self._telemetry = telemetry
         self._tracer = telemetry.tracer
 
@@ -97,6 +99,7 @@ class JobRunner:
         The run's spans and metrics belong to the runner's service, whichever thread runs it.
         """
         started = time.perf_counter()
+        self._on_run_start()
         attributes: dict[str, str | int] = {
             "otelbi.job.id": job.job_id,
             "otelbi.job.execution_id": execution_id,

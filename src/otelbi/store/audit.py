@@ -6,7 +6,8 @@ and its own `row_hash` is the SHA-256 of its canonical JSON (`canonical_json`), 
 included. Someone who can switch the triggers off and edit or delete a row still breaks the
 chain, and `verify_chain` names the first row where it breaks. Appends are serialised (an
 advisory transaction lock on PostgreSQL, `BEGIN IMMEDIATE` on SQLite) and `prev_hash` is
-unique, so the chain cannot fork.
+unique, so the chain cannot fork; the appends of one process's concurrent calls share a
+transaction (store/group_commit.py).
 
 What is stored is exactly what was hashed: before a row is hashed its values are put in a
 form both stores give back unchanged (text without NUL, columns cut to their length,
@@ -22,9 +23,12 @@ import json
 import logging
 import math
 import re
+import threading
+import weakref
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
@@ -32,6 +36,7 @@ from sqlalchemy.exc import DBAPIError
 
 from otelbi.errors import StoreUnavailable
 from otelbi.store.engine import store_failure
+from otelbi.store.group_commit import GroupCommit
 from otelbi.store.tables import audit_log
 from otelbi.telemetry import business_span, current_telemetry
 
@@ -230,13 +235,31 @@ def append(engine: sa.Engine, entry: AuditEntry) -> int:
     return int(values["id"])
 
 
+_committers: weakref.WeakKeyDictionary[sa.Engine, GroupCommit[dict[str, Any]]] = (
+    weakref.WeakKeyDictionary()
+)
+_committers_lock = threading.Lock()
+
+
 def _write_at_chain_end(engine: sa.Engine, values: dict[str, Any]) -> None:
-    """Link `values` to the chain's end (setting id, prev_hash, row_hash) and insert it."""
+    """Link `values` to the chain's end (setting id, prev_hash, row_hash) and insert it, in
+    one transaction with whatever other threads of this process append at the same time."""
+    with _committers_lock:
+        committer = _committers.get(engine)
+        if committer is None:
+            committer = _committers[engine] = GroupCommit(partial(_write_batch, engine))
+    committer.submit(values)
+
+
+def _write_batch(engine: sa.Engine, batch: list[dict[str, Any]]) -> None:
+    """Link and insert `batch`, in order, in one transaction; StoreUnavailable on failure."""
     try:
         with _chain_end(engine) as connection:
-            values["id"], values["prev_hash"] = connection.execute(_next_link(engine)).one()
-            values["row_hash"] = row_hash(values)
-            connection.execute(audit_log.insert(), values)
+            ids, prev_hash = _next_links(engine, connection, len(batch))
+            for values, row_id in zip(batch, ids, strict=True):
+                values["id"], values["prev_hash"] = row_id, prev_hash
+                values["row_hash"] = prev_hash = row_hash(values)
+            connection.execute(audit_log.insert(), batch)
             connection.commit()
     except (DBAPIError, sa.exc.TimeoutError) as error:
         raise StoreUnavailable(
@@ -260,18 +283,22 @@ def _chain_end(engine: sa.Engine) -> Iterator[sa.Connection]:
         yield connection
 
 
-def _next_link(engine: sa.Engine) -> sa.Select[int, str]:
-    """Return the query for the next row's id and prev_hash (run it holding the chain's end)."""
-    last_hash = (
-        sa.select(audit_log.c.row_hash).order_by(audit_log.c.id.desc()).limit(1).scalar_subquery()
-    )
-    next_id: sa.ColumnElement[int]
+def _next_links(engine: sa.Engine, connection: sa.Connection, count: int) -> tuple[list[int], str]:
+    """Return the ids of the next `count` rows and the chain end's hash (hold the chain end)."""
+    last_hash = connection.execute(
+        sa.select(audit_log.c.row_hash).order_by(audit_log.c.id.desc()).limit(1)
+    ).scalar_one_or_none()
     if engine.dialect.name == "postgresql":
         sequence = sa.func.pg_get_serial_sequence(audit_log.name, audit_log.c.id.name)
-        next_id = sa.func.nextval(sequence, type_=sa.BigInteger)
-    else:
-        next_id = sa.select(sa.func.coalesce(sa.func.max(audit_log.c.id), 0) + 1).scalar_subquery()
-    return sa.select(next_id, sa.func.coalesce(last_hash, GENESIS_HASH))
+        ids = connection.execute(
+            sa.select(sa.func.nextval(sequence, type_=sa.BigInteger)).select_from(
+                sa.func.generate_series(1, count)
+            )
+        ).scalars()
+        return sorted(int(i) for i in ids), last_hash or GENESIS_HASH
+    last_id = connection.execute(sa.select(sa.func.max(audit_log.c.id))).scalar_one_or_none()
+    first = (last_id or 0) + 1
+    return list(range(first, first + count)), last_hash or GENESIS_HASH
 
 
 def record(engine: sa.Engine, entry: AuditEntry, *, fail_closed: bool) -> int | None:

@@ -11,6 +11,9 @@ HTTP instrumentation and the connection-pool gauges of the SQLAlchemy instrument
                                                          otelbi.quality.severity
     otelbi.audit.appends             counter {row}       otelbi.audit.domain, .action, .outcome,
                                                          otelbi.audit.written
+    otelbi.cache.lookups             counter {call}      otelbi.domain, otelbi.view,
+                                                         otelbi.cache.outcome (hit, miss, shared,
+                                                         off)
 
 Histograms rather than counters for sizes: one instrument gives the count, the sum and the
 distribution. Each service's instruments come from its own meter provider (`Telemetry.metrics`).
@@ -78,6 +81,17 @@ class ServiceMetrics:
             "otelbi.audit.appends",
             unit="{row}",
             description="Audit rows appended (written=false: the store refused the row)",
+        )
+        self._cache_lookups = meter.create_counter(
+            "otelbi.cache.lookups",
+            unit="{call}",
+            description="Warehouse-view calls, by how the result cache answered them",
+        )
+
+    def cache_lookup(self, *, domain: str, view: str, outcome: str) -> None:
+        """Count one warehouse-view call by how the result cache answered it."""
+        self._cache_lookups.add(
+            1, {"otelbi.domain": domain, "otelbi.view": view, "otelbi.cache.outcome": outcome}
         )
 
     def job_run(self, job_id: str, status: str, seconds: float) -> None:

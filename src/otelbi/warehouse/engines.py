@@ -9,8 +9,11 @@ with external access off. Either way every statement passes the read-only guard.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import duckdb
 import sqlalchemy as sa
+from duckdb_engine import ConnectionWrapper
 
 from otelbi.domains import Domain
 from otelbi.errors import WarehouseUnavailable
@@ -22,6 +25,8 @@ METADATA: dict[Domain, sa.MetaData] = {
     Domain.AW: aw_tables.metadata,
     Domain.WWI: wwi_tables.metadata,
 }
+ATTACHED = "warehouse"
+"""The catalog name the embedded file is attached under."""
 SQL_SERVER_VERSION = (16, 0)
 """SQL Server 2022; pinned for compiling reviewable T-SQL without a server."""
 
@@ -58,7 +63,7 @@ def create_warehouse_engine(domain: Domain, settings: WarehouseSettings) -> sa.E
     url = mssql_url(domain, settings)
     # A fixed pool: no overflow beyond WAREHOUSE_POOL_SIZE, and a short wait for a connection
     # (dependencies.warehouse_connection turns a timeout into a 503 naming the warehouse).
-    pool = {
+    pool: dict[str, Any] = {
         "pool_size": settings.warehouse_pool_size,
         "max_overflow": 0,
         "pool_timeout": settings.warehouse_pool_timeout_seconds,
@@ -73,11 +78,41 @@ def create_warehouse_engine(domain: Domain, settings: WarehouseSettings) -> sa.E
                 f"`otelbi warehouse generate {domain.value}` or `otelbi warehouse import "
                 f"{domain.value} --from DIR`"
             )
-        engine = sa.create_engine(
-            f"duckdb:///{path}",
-            connect_args={"read_only": True, "config": {"enable_external_access": False}},
-            poolclass=sa.QueuePool,
-            **pool,
-        )
+        engine = _embedded_engine(domain, path, pool)
     install_guard(engine, METADATA[domain])
     return engine
+
+
+def _embedded_engine(domain: Domain, path: Path, pool: dict[str, Any]) -> sa.Engine:
+    """Return an engine over one DuckDB instance of its own that holds `path` read-only.
+
+    DuckDB shares one instance per file path within a process while any connection to it is
+    open, so opening the path again after the file was replaced would still read the old
+    file. Here each engine attaches the file to a fresh in-memory instance (then shuts file
+    access off) and pools cursors of that instance: a new engine reads the file that is at
+    the path now, and the old one finishes its calls on the old file.
+    """
+    instance = duckdb.connect(":memory:")
+    try:
+        instance.execute(f"ATTACH '{_sql_text(path)}' AS {ATTACHED} (READ_ONLY)")
+        instance.execute(f"USE {ATTACHED}")
+        instance.execute("SET enable_external_access = false")
+    except duckdb.Error as error:
+        instance.close()
+        raise WarehouseUnavailable(
+            f"the embedded {domain.display_name} warehouse {path} cannot be opened: {error}"
+        ) from error
+
+    def connection() -> ConnectionWrapper:
+        cursor = instance.cursor()
+        cursor.execute(f"USE {ATTACHED}")
+        return ConnectionWrapper(cursor)
+
+    engine = sa.create_engine("duckdb://", creator=connection, poolclass=sa.QueuePool, **pool)
+    # Disposed: let go of the file once the calls running on it end (their cursors hold it).
+    sa.event.listen(engine, "engine_disposed", lambda _: instance.close())
+    return engine
+
+
+def _sql_text(path: Path) -> str:
+    return str(path).replace("'", "''")

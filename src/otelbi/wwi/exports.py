@@ -13,14 +13,15 @@ from typing import Annotated
 from fastapi import Query
 from fastapi.responses import StreamingResponse
 
-from otelbi.domain_service.dependencies import StateDep, WarehouseDep
+from otelbi.domain_service.dependencies import StateDep
 from otelbi.domain_service.exports import ExportDep, FormatQuery, export_router
 from otelbi.domain_service.parameters import StorageLimit, TopN
+from otelbi.domain_service.views import ViewDep
 from otelbi.files.table import Chart, ChartKind, Column, Table, attribute_rows
 from otelbi.files.table import ColumnKind as Kind
 from otelbi.web.errors import error_responses
 from otelbi.wwi.reorder import ReorderRecommendations, Urgency
-from otelbi.wwi.routes import get_events, get_reorder_recommendations, get_supplier_scores
+from otelbi.wwi.routes import get_events, reorder_recommendations_query, supplier_scores_query
 from otelbi.wwi.stock_events import BusinessEvent, EventType
 from otelbi.wwi.supplier_scores import SupplierScores
 
@@ -134,12 +135,12 @@ def business_events_table(
 @router.get("/stock-recommendations", name="wwi.export.stock_recommendations", responses=NO_DATA)
 def export_stock_recommendations(
     export: ExportDep,
-    warehouse: WarehouseDep,
+    view: ViewDep,
     file_format: FormatQuery,
     urgency: UrgencyFilter = None,
 ) -> StreamingResponse:
     """Download the reorder recommendations (as GET /api/wwi/stock/recommendations)."""
-    recommendations = get_reorder_recommendations(warehouse, urgency=urgency)
+    recommendations = view.result(reorder_recommendations_query(urgency))
     table = reorder_recommendations_table(recommendations, urgency=urgency)
     return export.download(table, file_format, view="stock-recommendations")
 
@@ -148,12 +149,12 @@ def export_stock_recommendations(
 def export_supplier_scores(
     export: ExportDep,
     state: StateDep,
-    warehouse: WarehouseDep,
+    view: ViewDep,
     file_format: FormatQuery,
     top_n: TopN = None,
 ) -> StreamingResponse:
     """Download the supplier scores (same parameters as GET /api/wwi/suppliers/scores)."""
-    scores = get_supplier_scores(state, warehouse, top_n=top_n)
+    scores = view.result(supplier_scores_query(state, top_n))
     table = supplier_scores_table(
         scores, top_n=top_n or state.settings.analytics.ranking_default_top_n
     )

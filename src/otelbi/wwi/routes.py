@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import sqlalchemy as sa
 from fastapi import APIRouter, Header, Query, Response
 
 from otelbi.domain_service.dependencies import Audited, CallerDep, StateDep, WarehouseDep
 from otelbi.domain_service.parameters import DaysBack, StorageLimit, StorageOffset, TopN
-from otelbi.errors import NotFound
+from otelbi.domain_service.state import ServiceState
+from otelbi.domain_service.views import ViewDep, ViewQuery
 from otelbi.kpis import SalesKpis
 from otelbi.web.errors import error_responses
 from otelbi.wwi.reorder import ReorderRecommendations, Urgency
@@ -38,32 +40,63 @@ NO_DATA = error_responses(404)
 """A view of the warehouse answers 404 while the warehouse holds nothing to show."""
 
 
-@router.get("/sales/kpis", name="wwi.sales.kpis", responses=NO_DATA)
-def get_sales_kpis(
-    state: StateDep, warehouse: WarehouseDep, days_back: DaysBack = None
-) -> SalesKpis:
+def sales_kpis_query(state: ServiceState, days_back: int | None) -> ViewQuery[SalesKpis]:
+    """The KPI view with its defaults applied."""
+    days = days_back or state.settings.analytics.default_history_days
+    return ViewQuery(
+        "wwi.sales.kpis",
+        {"days_back": days},
+        lambda warehouse: sales_kpis(warehouse, days_back=days),
+        "the warehouse holds no sales yet",
+        SalesKpis,
+    )
+
+
+def supplier_scores_query(state: ServiceState, top_n: int | None) -> ViewQuery[SupplierScores]:
+    """The supplier-scorecard view with its defaults applied."""
+    top = top_n or state.settings.analytics.ranking_default_top_n
+    return ViewQuery(
+        "wwi.suppliers.scores",
+        {"top_n": top},
+        lambda warehouse: supplier_scores(warehouse, top_n=top),
+        "the warehouse holds no purchases yet",
+        SupplierScores,
+    )
+
+
+def reorder_recommendations_query(urgency: Urgency | None) -> ViewQuery[ReorderRecommendations]:
+    """The reorder-recommendation view, of one urgency or all."""
+
+    def compute(warehouse: sa.Connection) -> ReorderRecommendations | None:
+        recommendations = reorder_recommendations(warehouse)
+        if recommendations is not None and urgency is not None:
+            recommendations.items = [i for i in recommendations.items if i.urgency is urgency]
+        return recommendations
+
+    return ViewQuery(
+        "wwi.stock.recommendations",
+        {"urgency": urgency.value if urgency else None},
+        compute,
+        "the warehouse holds no stock movements yet",
+        ReorderRecommendations,
+    )
+
+
+@router.get("/sales/kpis", name="wwi.sales.kpis", response_model=SalesKpis, responses=NO_DATA)
+def get_sales_kpis(state: StateDep, view: ViewDep, days_back: DaysBack = None) -> Response:
     """Return the sales KPIs of the window ending at the last sale, against a year earlier."""
-    kpis = sales_kpis(
-        warehouse, days_back=days_back or state.settings.analytics.default_history_days
-    )
-    if kpis is None:
-        raise NotFound("the warehouse holds no sales yet")
-    return kpis
+    return view.answer(sales_kpis_query(state, days_back))
 
 
-@router.get("/suppliers/scores", name="wwi.suppliers.scores", responses=NO_DATA)
-def get_supplier_scores(
-    state: StateDep,
-    warehouse: WarehouseDep,
-    top_n: TopN = None,
-) -> SupplierScores:
+@router.get(
+    "/suppliers/scores",
+    name="wwi.suppliers.scores",
+    response_model=SupplierScores,
+    responses=NO_DATA,
+)
+def get_supplier_scores(state: StateDep, view: ViewDep, top_n: TopN = None) -> Response:
     """Return the best-scoring suppliers (fill rate, on-time delivery, delay), ranked."""
-    scores = supplier_scores(
-        warehouse, top_n=top_n or state.settings.analytics.ranking_default_top_n
-    )
-    if scores is None:
-        raise NotFound("the warehouse holds no purchases yet")
-    return scores
+    return view.answer(supplier_scores_query(state, top_n))
 
 
 @router.get("/records/supplier-scores", name="wwi.records.supplier_scores")
@@ -80,18 +113,18 @@ def get_supplier_score_records(
     )
 
 
-@router.get("/stock/recommendations", name="wwi.stock.recommendations", responses=NO_DATA)
+@router.get(
+    "/stock/recommendations",
+    name="wwi.stock.recommendations",
+    response_model=ReorderRecommendations,
+    responses=NO_DATA,
+)
 def get_reorder_recommendations(
-    warehouse: WarehouseDep,
+    view: ViewDep,
     urgency: Annotated[Urgency | None, Query(description="Only items of this urgency")] = None,
-) -> ReorderRecommendations:
+) -> Response:
     """Return every held item's reorder recommendation, by urgency then days of cover."""
-    recommendations = reorder_recommendations(warehouse)
-    if recommendations is None:
-        raise NotFound("the warehouse holds no stock movements yet")
-    if urgency is not None:
-        recommendations.items = [i for i in recommendations.items if i.urgency is urgency]
-    return recommendations
+    return view.answer(reorder_recommendations_query(urgency))
 
 
 @router.get("/scenarios", name="wwi.scenarios.list")

@@ -10,6 +10,7 @@ from otelbi.domain_service.job_routes import job_router
 from otelbi.domains import Domain
 from otelbi.settings import Settings
 from otelbi.telemetry import Telemetry
+from otelbi.wwi.data_version import DATA_VERSION
 from otelbi.wwi.exports import router as export_router
 from otelbi.wwi.jobs import JOBS
 from otelbi.wwi.routes import router
@@ -26,4 +27,6 @@ ROUTERS: tuple[APIRouter, ...] = (
 
 def create_app(settings: Settings, telemetry: Telemetry) -> FastAPI:
     """Return the wwi-service application."""
-    return create_domain_app(Domain.WWI, ROUTERS, JOBS, settings, telemetry)
+    return create_domain_app(
+        Domain.WWI, ROUTERS, JOBS, settings, telemetry, data_version=DATA_VERSION
+    )

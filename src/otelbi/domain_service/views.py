@@ -1,0 +1,104 @@
+"""A warehouse view's answer, from the result cache or computed on a warehouse connection.
+
+Routes of warehouse views take a `ViewDep` and return `view.answer(query)`; downloads of a
+view take `view.result(query)`: the same entry, so a download holds exactly what the screen
+showed. A `ViewQuery`'s parameters are the view's arguments with their defaults applied (so
+`?days_back=365` and no `days_back` share an entry). A hit never touches the warehouse. How
+the call was answered (hit, miss, shared, off) is the `otelbi.result_cache` attribute of the
+request's span, the `result_cache` audit parameter and the outcome label of the
+`otelbi.cache.lookups` counter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Annotated, Generic, TypeVar
+
+import pydantic_core
+import sqlalchemy as sa
+from fastapi import Depends, Request, Response
+from opentelemetry import trace
+from pydantic import BaseModel
+
+from otelbi.cache.data_version import Stamp, fingerprint
+from otelbi.cache.results import Computed, Lookup, result_key
+from otelbi.domain_service.dependencies import RESULT_CACHE_PARAMETER, StateDep
+from otelbi.domain_service.state import ServiceState
+from otelbi.errors import NotFound
+
+SPAN_ATTRIBUTE = "otelbi.result_cache"
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class ViewQuery(Generic[M]):
+    """What one call of a view asks: the view's name, its arguments with their defaults
+    applied, how to compute it on a connection, what to say when there is nothing to show."""
+
+    view: str
+    parameters: Mapping[str, object]
+    compute: Callable[[sa.Connection], M | None]
+    missing: str
+    model: type[M]
+
+
+class WarehouseView:
+    """The warehouse views of one request, answered through the result cache."""
+
+    def __init__(self, request: Request, state: ServiceState) -> None:
+        self._request = request
+        self._state = state
+
+    def answer(self, query: ViewQuery[M]) -> Response:
+        """Return the view's JSON; NotFound when the warehouse holds nothing to show."""
+        return Response(self._payload(query), media_type="application/json")
+
+    def result(self, query: ViewQuery[M]) -> M:
+        """Return the view's result as its model (what a download of the view writes)."""
+        return query.model.model_validate_json(self._payload(query))
+
+    def _payload(self, query: ViewQuery[M]) -> bytes:
+        state = self._state
+        if state.results is None:
+            payload, lookup = self._compute(query, None).payload, Lookup.OFF
+        else:
+            stamp = state.data_version.current()
+            key = result_key(state.domain.value, query.view, stamp.version, query.parameters)
+            payload, lookup = state.results.get_or_compute(key, lambda: self._compute(query, stamp))
+        self._report(query.view, lookup)
+        if payload is None:
+            raise NotFound(query.missing)
+        return payload
+
+    def _compute(self, query: ViewQuery[M], stamp: Stamp | None) -> Computed:
+        """Run the view; the result may be kept only if it was read at `stamp`'s version."""
+        warehouse = self._state.warehouse
+        with warehouse.connect() as connection:
+            result = query.compute(connection)
+            if stamp is None:
+                keep = False
+            elif warehouse.embedded:
+                # A read-only DuckDB file cannot change under an open engine; a replaced file
+                # gets a new engine (and a new version).
+                keep = warehouse.engine() is stamp.engine
+            else:
+                keep = fingerprint(self._state.data_version.statement, connection) == stamp.version
+        payload = None if result is None else pydantic_core.to_json(result, by_alias=True)
+        return Computed(payload, keep)
+
+    def _report(self, view: str, lookup: Lookup) -> None:
+        setattr(self._request.state, RESULT_CACHE_PARAMETER, lookup.value)
+        trace.get_current_span().set_attribute(SPAN_ATTRIBUTE, lookup.value)
+        self._state.telemetry.metrics.cache_lookup(
+            domain=self._state.domain.value, view=view, outcome=lookup.value
+        )
+
+
+async def warehouse_view(request: Request, state: StateDep) -> WarehouseView:
+    """Return the view call of this request."""
+    return WarehouseView(request, state)
+
+
+ViewDep = Annotated[WarehouseView, Depends(warehouse_view)]

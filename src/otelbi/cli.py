@@ -20,6 +20,7 @@ import datetime as dt
 import getpass
 import json
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -138,7 +139,11 @@ def _parser() -> argparse.ArgumentParser:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn  # noqa: PLC0415
 
-    from otelbi.service_layout import build_app  # noqa: PLC0415
+    from otelbi.service_layout import (  # noqa: PLC0415
+        WORKER_MODE_VARIABLE,
+        build_app,
+        served_name,
+    )
     from otelbi.telemetry import configure_logging  # noqa: PLC0415
 
     if args.embedded_defaults:
@@ -146,16 +151,27 @@ def _serve(args: argparse.Namespace) -> int:
     settings = Settings()
     mode = RunMode(args.service or "all")
     settings.check(mode)
-    name = (
-        GATEWAY_SERVICE_NAME if mode in (RunMode.ALL_IN_ONE, RunMode.GATEWAY) else f"{mode}-service"
-    )
+    name = served_name(mode)
     configure_logging(settings.telemetry.log_level, settings.telemetry.log_format, service=name)
     if args.embedded_defaults and applied:
         log.info("embedded defaults in force for: %s", ", ".join(applied))
-    app = build_app(mode, settings)
-    host, port = settings.topology.host, settings.topology.port
+    host, port, workers = settings.topology.host, settings.topology.port, settings.topology.workers
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host  # noqa: S104
     print(f"OTel BI {name} starting on http://{shown}:{port}", flush=True)
+    if workers > 1:
+        # Each worker process builds its own application (service_layout.worker_app).
+        os.environ[WORKER_MODE_VARIABLE] = mode.value
+        uvicorn.run(
+            "otelbi.service_layout:worker_app",
+            factory=True,
+            workers=workers,
+            host=host,
+            port=port,
+            log_config=None,
+            proxy_headers=True,
+        )
+        return 0
+    app = build_app(mode, settings)
     uvicorn.run(app, host=host, port=port, log_config=None, proxy_headers=True)
     return 0
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 
 from fastapi import FastAPI
 from opentelemetry.sdk.trace import SpanProcessor
@@ -26,6 +27,33 @@ JOBS_BY_SERVICE: dict[str, tuple[JobDefinition, ...]] = {
     GATEWAY_SERVICE_NAME: GATEWAY_JOBS,
 }
 """The scheduled jobs each service runs (the gateway's: cross-domain reports)."""
+
+
+WORKER_MODE_VARIABLE = "OTELBI_SERVE_MODE"
+"""How `otelbi serve` tells its worker processes which mode to build (see `worker_app`)."""
+
+
+def worker_app() -> FastAPI:
+    """Return the application of one worker process of `otelbi serve` with WORKERS > 1.
+
+    uvicorn starts each worker anew and calls this factory in it: the settings are read
+    from the environment the command line prepared, the logging configured per process.
+    """
+    from otelbi.telemetry import configure_logging  # noqa: PLC0415 - a worker's first step
+
+    settings = Settings()
+    mode = RunMode(os.environ[WORKER_MODE_VARIABLE])
+    configure_logging(
+        settings.telemetry.log_level, settings.telemetry.log_format, service=served_name(mode)
+    )
+    return build_app(mode, settings)
+
+
+def served_name(mode: RunMode) -> str:
+    """Return the service name a process in `mode` logs as."""
+    if mode in (RunMode.ALL_IN_ONE, RunMode.GATEWAY):
+        return GATEWAY_SERVICE_NAME
+    return f"{mode}-service"
 
 
 def build_app(

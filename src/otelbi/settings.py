@@ -225,7 +225,8 @@ class TelemetrySettings(BaseSettings):
 
 
 class TopologySettings(BaseSettings):
-    """Where the gateway finds the services in split mode, and the port to listen on."""
+    """Where the gateway finds the services in split mode, the port to listen on, and how
+    many processes serve it."""
 
     model_config = _config()
 
@@ -233,6 +234,9 @@ class TopologySettings(BaseSettings):
     wwi_service_url: str = "http://127.0.0.1:8002"
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
+    # Processes serving the port (uvicorn workers), each a full copy of what `otelbi serve`
+    # runs: one per core with the PostgreSQL store; keep 1 with SQLite (docs/performance.md).
+    workers: int = Field(1, ge=1, le=64)
 
 
 class Settings:

@@ -119,37 +119,37 @@ def product_demand_query(
 
 
 @router.get("/sales/kpis", name="aw.sales.kpis", response_model=AwSalesKpis, responses=NO_DATA)
-def get_sales_kpis(state: StateDep, view: ViewDep, days_back: DaysBack = None) -> Response:
+async def get_sales_kpis(state: StateDep, view: ViewDep, days_back: DaysBack = None) -> Response:
     """Return the sales KPIs of the window ending at the last sale, against a year earlier."""
-    return view.answer(sales_kpis_query(state, days_back))
+    return await view.answer(sales_kpis_query(state, days_back))
 
 
 @router.get(
     "/sales/history", name="aw.sales.history", response_model=SalesHistory, responses=NO_DATA
 )
-def get_sales_history(
+async def get_sales_history(
     state: StateDep, view: ViewDep, days_back: DaysBack = None, grain: HistoryGrain = Grain.DAY
 ) -> Response:
     """Return revenue and orders per day, week or month of the window ending at the last sale."""
-    return view.answer(sales_history_query(state, days_back, grain))
+    return await view.answer(sales_history_query(state, days_back, grain))
 
 
 @router.get(
     "/sales/forecast", name="aw.sales.forecast", response_model=SalesForecast, responses=NO_DATA
 )
-def get_sales_forecast(
+async def get_sales_forecast(
     state: StateDep, view: ViewDep, horizon_days: HorizonDays = None
 ) -> Response:
     """Return the daily internet-revenue forecast after the last sale, with 80% intervals."""
-    return view.answer(sales_forecast_query(state, horizon_days))
+    return await view.answer(sales_forecast_query(state, horizon_days))
 
 
 @router.get("/reps/scores", name="aw.reps.scores", response_model=RepScores, responses=NO_DATA)
-def get_rep_scores(
+async def get_rep_scores(
     state: StateDep, view: ViewDep, top_n: TopN = None, days_back: RankingDays = None
 ) -> Response:
     """Return the sales reps ranked by score (revenue, quota attainment and growth)."""
-    return view.answer(rep_scores_query(state, top_n, days_back))
+    return await view.answer(rep_scores_query(state, top_n, days_back))
 
 
 @router.get(
@@ -158,11 +158,11 @@ def get_rep_scores(
     response_model=ProductDemandList,
     responses=NO_DATA,
 )
-def get_product_demand(
+async def get_product_demand(
     state: StateDep, view: ViewDep, top_n: TopN = None, days_back: RankingDays = None
 ) -> Response:
     """Return the products ranked by demand score (units, revenue and 90-day trend)."""
-    return view.answer(product_demand_query(state, top_n, days_back))
+    return await view.answer(product_demand_query(state, top_n, days_back))
 
 
 @router.get("/records/rep-scores", name="aw.records.rep_scores")

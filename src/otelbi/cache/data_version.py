@@ -35,6 +35,9 @@ class Warehouse(Protocol):
     def engine(self) -> sa.Engine:
         """Return the engine of the warehouse as it is now."""
 
+    def opened_unchanged(self) -> sa.Engine | None:
+        """Return the engine if its source has not changed, without opening anything."""
+
     def connect(self) -> AbstractContextManager[sa.Connection]:
         """Return a connection to it (WarehouseUnavailable when there is none)."""
 
@@ -91,6 +94,12 @@ class DataVersion:
                 self._stamp = stamp
                 self._fresh_until = self._clock() + self._freshness
             return stamp
+
+    def fresh(self) -> Stamp | None:
+        """Return the version if it needs no reading (fresh, and the warehouse unchanged);
+        never does I/O beyond a `stat`, so the event loop may ask."""
+        engine = self._warehouse.opened_unchanged()
+        return None if engine is None else self._fresh_stamp(engine)
 
     def _fresh_stamp(self, engine: sa.Engine) -> Stamp | None:
         stamp = self._stamp

@@ -53,6 +53,10 @@ class ResultCache:
         self._lock = threading.Lock()
         self._computing: dict[str, Future[bytes | None]] = {}
 
+    def peek(self, key: str) -> bytes | None:
+        """Return the entry under `key` if the store holds it in memory; never waits."""
+        return self._store.get(key) if self._store.in_memory else None
+
     def get_or_compute(
         self, key: str, compute: Callable[[], Computed]
     ) -> tuple[bytes | None, Lookup]:

@@ -24,6 +24,9 @@ per call."""
 class CacheStore(Protocol):
     """A byte store keyed by text; losing entries is always allowed."""
 
+    in_memory: bool
+    """Whether `get` is a memory lookup (the event loop may call it) rather than network I/O."""
+
     def get(self, key: str) -> bytes | None:
         """Return the entry under `key`, or None."""
 
@@ -36,6 +39,8 @@ class CacheStore(Protocol):
 
 class MemoryStore:
     """Entries in this process, least recently used dropped first beyond `max_bytes`."""
+
+    in_memory = True
 
     def __init__(self, max_bytes: int) -> None:
         self._entries: LRUCache[str, bytes] = LRUCache(maxsize=max_bytes, getsizeof=len)
@@ -61,6 +66,8 @@ class MemoryStore:
 
 class RedisStore:
     """Entries in Redis, each kept `ttl_seconds`; an unreachable Redis reads as empty."""
+
+    in_memory = False
 
     def __init__(self, url: str, ttl_seconds: int) -> None:
         self._client = redis.Redis.from_url(

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from fastapi import Depends, Request, Response
 from opentelemetry import trace
 from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 
 from otelbi.cache.data_version import Stamp, fingerprint
 from otelbi.cache.results import Computed, Lookup, result_key
@@ -51,13 +52,31 @@ class WarehouseView:
         self._request = request
         self._state = state
 
-    def answer(self, query: ViewQuery[M]) -> Response:
-        """Return the view's JSON; NotFound when the warehouse holds nothing to show."""
-        return Response(self._payload(query), media_type="application/json")
+    async def answer(self, query: ViewQuery[M]) -> Response:
+        """Return the view's JSON; NotFound when the warehouse holds nothing to show.
+
+        A hit in the in-process cache is answered on the event loop; anything that may wait
+        (reading the data version, Redis, the warehouse) runs in the thread pool.
+        """
+        payload = self._hit_without_waiting(query)
+        if payload is None:
+            payload = await run_in_threadpool(self._payload, query)
+        return Response(payload, media_type="application/json")
 
     def result(self, query: ViewQuery[M]) -> M:
         """Return the view's result as its model (what a download of the view writes)."""
         return query.model.model_validate_json(self._payload(query))
+
+    def _hit_without_waiting(self, query: ViewQuery[M]) -> bytes | None:
+        state = self._state
+        stamp = None if state.results is None else state.data_version.fresh()
+        if state.results is None or stamp is None:
+            return None
+        key = result_key(state.domain.value, query.view, stamp.version, query.parameters)
+        payload = state.results.peek(key)
+        if payload is not None:
+            self._report(query.view, Lookup.HIT)
+        return payload
 
     def _payload(self, query: ViewQuery[M]) -> bytes:
         state = self._state

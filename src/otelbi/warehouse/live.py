@@ -87,6 +87,13 @@ class LiveWarehouse:
             raise WarehouseUnavailable(self._problem or "the warehouse is not available")
         return engine
 
+    def opened_unchanged(self) -> sa.Engine | None:
+        """Return the engine if its source is as it was opened, else None; never opens one
+        (a `stat` of the embedded file at most: fit for the event loop)."""
+        if self._path is not None and self._current_identity() != self._opened:
+            return None
+        return self._engine
+
     def engine_or_none(self) -> sa.Engine | None:
         """Return the engine of the source as it is now, or None when it cannot be opened."""
         if self._path is None:

@@ -83,9 +83,9 @@ def reorder_recommendations_query(urgency: Urgency | None) -> ViewQuery[ReorderR
 
 
 @router.get("/sales/kpis", name="wwi.sales.kpis", response_model=SalesKpis, responses=NO_DATA)
-def get_sales_kpis(state: StateDep, view: ViewDep, days_back: DaysBack = None) -> Response:
+async def get_sales_kpis(state: StateDep, view: ViewDep, days_back: DaysBack = None) -> Response:
     """Return the sales KPIs of the window ending at the last sale, against a year earlier."""
-    return view.answer(sales_kpis_query(state, days_back))
+    return await view.answer(sales_kpis_query(state, days_back))
 
 
 @router.get(
@@ -94,9 +94,9 @@ def get_sales_kpis(state: StateDep, view: ViewDep, days_back: DaysBack = None) -
     response_model=SupplierScores,
     responses=NO_DATA,
 )
-def get_supplier_scores(state: StateDep, view: ViewDep, top_n: TopN = None) -> Response:
+async def get_supplier_scores(state: StateDep, view: ViewDep, top_n: TopN = None) -> Response:
     """Return the best-scoring suppliers (fill rate, on-time delivery, delay), ranked."""
-    return view.answer(supplier_scores_query(state, top_n))
+    return await view.answer(supplier_scores_query(state, top_n))
 
 
 @router.get("/records/supplier-scores", name="wwi.records.supplier_scores")
@@ -119,12 +119,12 @@ def get_supplier_score_records(
     response_model=ReorderRecommendations,
     responses=NO_DATA,
 )
-def get_reorder_recommendations(
+async def get_reorder_recommendations(
     view: ViewDep,
     urgency: Annotated[Urgency | None, Query(description="Only items of this urgency")] = None,
 ) -> Response:
     """Return every held item's reorder recommendation, by urgency then days of cover."""
-    return view.answer(reorder_recommendations_query(urgency))
+    return await view.answer(reorder_recommendations_query(urgency))
 
 
 @router.get("/scenarios", name="wwi.scenarios.list")

@@ -79,8 +79,10 @@ class Result:
     rss_after_mb: float
 
 
-def _run_store(store: str, data_dir: Path, work_dir: Path, clients: int, seconds: int) -> Result:
-    with serve(store, data_dir, work_dir) as server:
+def _run_store(
+    store: str, data_dir: Path, work_dir: Path, clients: int, seconds: int, workers: int
+) -> Result:
+    with serve(store, data_dir, work_dir, WORKERS=str(workers)) as server:
         for view in VIEWS:  # warm-up: first calls open connections and fill the result cache
             httpx.get(server.url + view, timeout=60).raise_for_status()
         rss_idle = server.rss_mb()
@@ -125,6 +127,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=30)
     parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--workers", type=int, default=1, help="WORKERS of the server")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("bench/load.py needs wrk: apt-get install wrk")
@@ -134,7 +137,10 @@ def main() -> None:
         source = work_dir / "generated"
         for domain in Domain:
             generate_warehouse(domain, duckdb_path(domain, source), scale=args.scale, seed=7)
-        print(f"{args.clients} clients, {args.seconds} s, views: {len(VIEWS)}, scale {args.scale}")
+        print(
+            f"{args.clients} clients, {args.seconds} s, views: {len(VIEWS)}, scale {args.scale}, "
+            f"{args.workers} worker(s)"
+        )
         print(
             f"{'store':<11}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'non-2xx':>9}"
             f"{'socket':>8}{'2xx':>7}{'audit':>7}{'chain':>7}{'RSS idle':>10}{'after':>8}"
@@ -142,7 +148,7 @@ def main() -> None:
         for store in stores:
             data_dir = work_dir / store
             shutil.copytree(source, data_dir)
-            r = _run_store(store, data_dir, work_dir, args.clients, args.seconds)
+            r = _run_store(store, data_dir, work_dir, args.clients, args.seconds, args.workers)
             print(
                 f"{r.store:<11}{r.requests_per_second:>8.1f}{r.p50_ms:>9.1f}{r.p95_ms:>9.1f}"
                 f"{r.p99_ms:>9.1f}{r.not_2xx:>9}{r.socket_errors:>8}{r.answered_2xx:>7}"

@@ -33,11 +33,8 @@ class Server:
     env: dict[str, str]
 
     def rss_mb(self) -> float:
-        """Return the server process's resident memory."""
-        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-        raise RuntimeError("no VmRSS")
+        """Return the resident memory of the server process and its workers (WORKERS > 1)."""
+        return sum(_rss_mb(pid) for pid in (self.pid, *_children(self.pid)))
 
     def audit_rows(self) -> int:
         """Return how many rows its audit log holds."""
@@ -49,6 +46,18 @@ class Server:
                 )
         finally:
             engine.dispose()
+
+
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmRSS for process {pid}")
+
+
+def _children(pid: int) -> list[int]:
+    tasks = Path(f"/proc/{pid}/task")
+    return [int(c) for task in tasks.iterdir() for c in (task / "children").read_text().split()]
 
 
 def free_port() -> int:

@@ -12,19 +12,26 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+import subprocess
+import time
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import suppress
 from pathlib import Path
 
 import duckdb
 import pytest
+import redis
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
+from otelbi.cache.stores import REDIS_REST_SECONDS
 from otelbi.domains import Domain
 from otelbi.service_layout import build_app
 from otelbi.settings import RunMode, Settings
 from otelbi.warehouse.builder import generate_warehouse
 from otelbi.warehouse.engines import duckdb_path
+from tests.integration.test_split_mode import free_port
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 KPIS = "/api/aw/sales/kpis"
@@ -174,3 +181,60 @@ def test_switched_off_every_call_runs_its_sql(
     with _serve(monkeypatch, data_dir, RESULT_CACHE_ENABLED="false") as client:
         assert [client.get(KPIS).status_code for _ in range(2)] == [200, 200]
     assert [lookup for _, lookup in _audited_lookups(data_dir)] == ["off", "off"]
+
+
+@pytest.fixture
+def own_redis(tmp_path: Path) -> Iterator[tuple[str, Callable[[], None], Callable[[], None]]]:
+    """A Redis server of the test's own (so it can be stopped): its URL, stop and start."""
+    if shutil.which("redis-server") is None:
+        pytest.fail("redis-server is not installed: the result cache's tests need it")
+    port = free_port()
+    process: list[subprocess.Popen[bytes]] = []
+
+    def start() -> None:
+        process.append(
+            subprocess.Popen(
+                ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                 "--appendonly", "no", "--dir", str(tmp_path)],
+                stdout=subprocess.DEVNULL,
+            )
+        )  # fmt: skip
+        client = redis.Redis(port=port)
+        for _ in range(100):
+            with suppress(redis.ConnectionError):
+                client.ping()
+                return
+            time.sleep(0.05)
+        raise AssertionError("redis-server did not start")
+
+    def stop() -> None:
+        process[-1].terminate()
+        process[-1].wait(timeout=10)
+
+    start()
+    try:
+        yield f"redis://127.0.0.1:{port}/0", stop, start
+    finally:
+        if process[-1].poll() is None:
+            stop()
+
+
+def test_a_redis_that_goes_away_and_comes_back_costs_only_the_cache(
+    monkeypatch: pytest.MonkeyPatch,
+    data_dir: Path,
+    own_redis: tuple[str, Callable[[], None], Callable[[], None]],
+) -> None:
+    url, stop, start = own_redis
+    with _serve(monkeypatch, data_dir, REDIS_URL=url) as client:
+        filled = [client.get(KPIS) for _ in range(2)]
+        stop()
+        without = [client.get(KPIS) for _ in range(2)]
+        start()  # empty again: the server kept nothing on disk
+        time.sleep(REDIS_REST_SECONDS + 0.5)  # the cache leaves a failed Redis alone this long
+        back = [client.get(KPIS) for _ in range(2)]
+    answers = [*filled, *without, *back]
+    assert [a.status_code for a in answers] == [200] * 6
+    assert len({a.content for a in answers}) == 1
+    assert [lookup for _, lookup in _audited_lookups(data_dir)] == [
+        "miss", "hit", "miss", "miss", "miss", "hit",
+    ]  # fmt: skip

@@ -5,11 +5,12 @@
 #   fonts-dejavu-core  DejaVu Sans, the font of exported PDFs (covers ≤, ≥, accents)
 # With --with-test-tools also:
 #   chromium      the browser the web app's tests drive (through Playwright, no download)
+#   redis-server  the result cache's tests start a Redis of their own (and stop it)
 set -euo pipefail
 
 packages=(libltdl7 poppler-utils fonts-dejavu-core)
 if [ "${1:-}" = "--with-test-tools" ]; then
-  packages+=(chromium)
+  packages+=(chromium redis-server)
 fi
 missing=()
 for package in "${packages[@]}"; do

@@ -3,6 +3,8 @@
 Revenue is SalesAmount, orders are distinct SalesOrderNumber, gross margin is
 SalesAmount − TotalProductCost, units are OrderQuantity; internet and reseller sales are
 the two channels, and the total is rolled up in SQL over both (not added up in Python).
+An order number is unique across both sales facts (they come from one order header table),
+so the total's orders are the sum of the channels' distinct orders.
 """
 
 from __future__ import annotations
@@ -42,39 +44,51 @@ AS_OF = declare(
 )
 
 
-def _window_lines(period: str, channel: str, fact: sa.Table) -> sa.Select[Any]:
-    """Lines of one channel in one window; the windows may overlap (days_back > 365)."""
-    return sa.select(
+def _window_totals(period: str, channel: str, fact: sa.Table) -> sa.Select[Any]:
+    """One channel's sums and distinct orders in one window (no lines: orders 0).
+
+    Each window reads its own date range, so windows that overlap (days_back > 365) both
+    count the lines they share.
+    """
+    columns: list[sa.Label[Any]] = [
         sa.literal_column(f"'{period}'").label("period"),
         sa.literal_column(f"'{channel}'").label("channel"),
-        fact.c.SalesOrderNumber.label("order_number"),
-        fact.c.SalesAmount.label("revenue"),
-        (fact.c.SalesAmount - fact.c.TotalProductCost).label("margin"),
-        fact.c.OrderQuantity.label("units"),
-    ).where(
+        sa.func.sum(fact.c.SalesAmount).label("revenue"),
+        sa.func.count(sa.distinct(fact.c.SalesOrderNumber)).label("orders"),
+        sa.func.sum(fact.c.OrderQuantity).label("units"),
+        sa.func.sum(fact.c.SalesAmount - fact.c.TotalProductCost).label("gross_margin"),
+    ]
+    return sa.select(*columns).where(
         fact.c.OrderDateKey.between(sa.bindparam(f"{period}_start"), sa.bindparam(f"{period}_end"))
     )
 
 
-_lines = sa.union_all(
+# A plain COUNT(DISTINCT) per window and channel is one hash set over that window's order
+# numbers; counting distinct orders per (window, channel) group over all lines, with a ROLLUP
+# on top, hashed every (group, order) pair once per grouping set. The ROLLUP now adds up
+# four rows: the total's orders are the channels' sum, as an order number is unique across
+# both facts (one order header table). A window or channel without lines has no row.
+_windows = sa.union_all(
     *(
-        _window_lines(period, channel, fact)
+        _window_totals(period, channel, fact)
         for period in ("current", "previous")
         for channel, fact in CHANNELS.items()
     )
-).subquery("lines")
+).subquery("windows")
 
 WINDOW_TOTALS = declare(
     "aw.sales.kpi_window_totals",
     Domain.AW,
     sa.select(
-        _lines.c.period,
-        _lines.c.channel,
-        sa.func.sum(_lines.c.revenue).label("revenue"),
-        sa.func.count(sa.distinct(_lines.c.order_number)).label("orders"),
-        sa.func.sum(_lines.c.units).label("units"),
-        sa.func.sum(_lines.c.margin).label("gross_margin"),
-    ).group_by(_lines.c.period, sa.func.rollup(_lines.c.channel)),
+        _windows.c.period,
+        _windows.c.channel,
+        sa.func.sum(_windows.c.revenue).label("revenue"),
+        sa.func.sum(_windows.c.orders).label("orders"),
+        sa.func.sum(_windows.c.units).label("units"),
+        sa.func.sum(_windows.c.gross_margin).label("gross_margin"),
+    )
+    .where(_windows.c.orders > sa.literal_column("0"))
+    .group_by(_windows.c.period, sa.func.rollup(_windows.c.channel)),
 )
 
 

@@ -238,3 +238,22 @@ def test_a_redis_that_goes_away_and_comes_back_costs_only_the_cache(
     assert [lookup for _, lookup in _audited_lookups(data_dir)] == [
         "miss", "hit", "miss", "miss", "miss", "hit",
     ]  # fmt: skip
+
+
+def test_a_warehouse_that_appears_after_a_start_without_it_is_served(
+    monkeypatch: pytest.MonkeyPatch, data_dir: Path, tmp_path: Path
+) -> None:
+    warehouse = duckdb_path(Domain.AW, data_dir)
+    aside = tmp_path / "aside.duckdb"
+    warehouse.replace(aside)
+    with _serve(monkeypatch, data_dir) as client:
+        before = client.get(KPIS)
+        ready_before = client.get("/readyz")
+        aside.replace(warehouse)  # e.g. `otelbi warehouse generate aw` run after the start
+        after = client.get(KPIS)
+        health = client.get("/api/health").json()
+    assert before.status_code == 503
+    assert "otelbi warehouse generate aw" in before.json()["detail"]
+    assert ready_before.status_code == 503
+    assert after.status_code == 200
+    assert health["checks"]["aw_warehouse"] == "ok"

@@ -25,12 +25,16 @@ import redis
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
+from otelbi.aw.service import create_app as create_aw_app
 from otelbi.cache.stores import REDIS_REST_SECONDS
-from otelbi.domains import Domain
+from otelbi.domains import GATEWAY_SERVICE_NAME, Domain
+from otelbi.gateway.app import create_gateway_app
 from otelbi.service_layout import build_app
 from otelbi.settings import RunMode, Settings
+from otelbi.telemetry.providers import disabled_telemetry
 from otelbi.warehouse.builder import generate_warehouse
 from otelbi.warehouse.engines import duckdb_path
+from otelbi.wwi.service import create_app as create_wwi_app
 from tests.integration.test_split_mode import free_port
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -257,3 +261,30 @@ def test_a_warehouse_that_appears_after_a_start_without_it_is_served(
     assert ready_before.status_code == 503
     assert after.status_code == 200
     assert health["checks"]["aw_warehouse"] == "ok"
+
+
+def test_a_refresh_checks_the_data_version_and_still_answers_from_the_cache(
+    monkeypatch: pytest.MonkeyPatch, data_dir: Path
+) -> None:
+    """The web app's Refresh sends `Cache-Control: no-cache` (through the gateway): the
+    service reads the warehouse's data version again, then answers from its cache."""
+    monkeypatch.setenv("DATA_DIR", str(data_dir))
+    settings = Settings(env_file=None)
+    aw = create_aw_app(settings, disabled_telemetry(Domain.AW.service_name))
+    wwi = create_wwi_app(settings, disabled_telemetry(Domain.WWI.service_name))
+    gateway = create_gateway_app(
+        settings, disabled_telemetry(GATEWAY_SERVICE_NAME), {Domain.AW: aw, Domain.WWI: wwi}
+    )
+    statements: list[str] = []
+    with TestClient(gateway) as client:
+        client.get(KPIS).raise_for_status()
+        engine = aw.state.service.warehouse.engine()  # type: ignore[attr-defined]
+        sa.event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+        client.get(KPIS).raise_for_status()
+        plain = len(statements)
+        refreshed = client.get(KPIS, headers={"Cache-Control": "no-cache"})
+    assert refreshed.status_code == 200
+    assert plain == 0  # a hit runs no SQL
+    assert len(statements) == 1  # the refresh: the fingerprint, and nothing else
+    assert "count(*)" in statements[0].lower()
+    assert [lookup for _, lookup in _audited_lookups(data_dir)] == ["miss", "hit", "hit"]

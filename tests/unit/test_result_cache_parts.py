@@ -176,3 +176,11 @@ def test_a_job_run_makes_the_next_call_look_again(warehouse: _WritableWarehouse)
     assert version.current().version == first
     version.expire()
     assert version.current().version != first
+
+
+def test_a_reread_reads_the_version_within_the_interval(warehouse: _WritableWarehouse) -> None:
+    version = DataVersion(FINGERPRINT, warehouse, freshness_seconds=3600, clock=lambda: 0.0)
+    first = version.current().version
+    warehouse.add_sale(day=3, amount=2)
+    assert version.current().version == first
+    assert version.current(reread=True).version != first

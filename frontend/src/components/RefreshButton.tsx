@@ -12,7 +12,12 @@ interface RefreshButtonProps {
   queryKey: QueryKey;
 }
 
-/** Fetches a page's views again, in one span: the click's trace holds every call it made. */
+/**
+ * Fetches a page's views again, in one span: the click's trace holds every call it made. The
+ * calls say `Cache-Control: no-cache`, so the answers are checked against the warehouse's
+ * data as it is now (the services re-read its data version; unchanged data still comes from
+ * their cache).
+ */
 export function RefreshButton({ page, queryKey }: RefreshButtonProps) {
   const queryClient = useQueryClient();
   const [busy, setBusy] = useState(false);
@@ -23,8 +28,11 @@ export function RefreshButton({ page, queryKey }: RefreshButtonProps) {
       loading={busy}
       onClick={() => {
         setBusy(true);
-        void inPageSpan(`page ${page} refresh`, { 'otelbi.page': page }, () =>
-          queryClient.refetchQueries({ queryKey, type: 'active' }),
+        void inPageSpan(
+          `page ${page} refresh`,
+          { 'otelbi.page': page },
+          () => queryClient.refetchQueries({ queryKey, type: 'active' }),
+          { revalidate: true },
         ).finally(() => {
           setBusy(false);
         });

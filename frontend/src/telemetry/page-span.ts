@@ -12,13 +12,21 @@ const TRACER_NAME = 'otelbi-frontend';
 
 let pageContext: Context | null = null;
 let actionContext: Context | null = null;
+let actionRevalidates = false;
 
 function tracer() {
   return trace.getTracer(TRACER_NAME);
 }
 
-/** Call `fetch` as a child of a running refresh, else of the active span, else of the page. */
+/**
+ * Call `fetch` as a child of a running refresh, else of the active span, else of the page.
+ * A refresh asks with `Cache-Control: no-cache`: the services then check the warehouse's
+ * data version before answering, even from their cache.
+ */
 export function fetchInPageContext(input: Request): Promise<Response> {
+  if (actionContext !== null && actionRevalidates) {
+    input.headers.set('Cache-Control', 'no-cache');
+  }
   const active = context.active();
   const parent =
     actionContext ?? (trace.getSpan(active) === undefined ? (pageContext ?? active) : active);
@@ -46,16 +54,20 @@ export function endPageSpan(span: Span, failedCalls: number): void {
 
 /**
  * Run `work` (e.g. a page's refetches) inside a span named `name`: the calls it makes are
- * its children, and the span ends when they have all answered.
+ * its children, and the span ends when they have all answered. With `revalidate` the calls
+ * ask for data checked against the warehouse now (a user's Refresh).
  */
 export async function inPageSpan<T>(
   name: string,
   attributes: Record<string, string | number>,
   work: () => Promise<T>,
+  { revalidate = false }: { revalidate?: boolean } = {},
 ): Promise<T> {
   return tracer().startActiveSpan(name, { attributes }, async (span: Span) => {
     const previous = actionContext;
+    const previousRevalidates = actionRevalidates;
     actionContext = trace.setSpan(context.active(), span);
+    actionRevalidates = revalidate;
     try {
       return await work();
     } catch (error) {
@@ -64,6 +76,7 @@ export async function inPageSpan<T>(
       throw error;
     } finally {
       actionContext = previous;
+      actionRevalidates = previousRevalidates;
       span.end();
     }
   });

@@ -69,18 +69,19 @@ class DataVersion:
         self._stamp: Stamp | None = None
         self._fresh_until = float("-inf")
 
-    def current(self) -> Stamp:
-        """Return the data version, re-reading it if it is stale or the engine changed.
+    def current(self, *, reread: bool = False) -> Stamp:
+        """Return the data version, re-reading it if it is stale, the engine changed or
+        `reread` asks (a user's Refresh: `Cache-Control: no-cache`).
 
         One caller re-reads; the others wait for it (the statement is cheap) rather than go
         on with a version that may be older than the freshness interval allows.
         """
-        stamp = self._fresh_stamp(self._warehouse.engine())
+        stamp = None if reread else self._fresh_stamp(self._warehouse.engine())
         if stamp is not None:
             return stamp
         with self._lock:
             engine = self._warehouse.engine()
-            stamp = self._fresh_stamp(engine)
+            stamp = None if reread else self._fresh_stamp(engine)
             if stamp is None:
                 with (
                     business_span(

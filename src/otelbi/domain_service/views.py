@@ -51,14 +51,16 @@ class WarehouseView:
     def __init__(self, request: Request, state: ServiceState) -> None:
         self._request = request
         self._state = state
+        self._revalidate = "no-cache" in request.headers.get("cache-control", "").lower()
 
     async def answer(self, query: ViewQuery[M]) -> Response:
         """Return the view's JSON; NotFound when the warehouse holds nothing to show.
 
         A hit in the in-process cache is answered on the event loop; anything that may wait
-        (reading the data version, Redis, the warehouse) runs in the thread pool.
+        (reading the data version, Redis, the warehouse) runs in the thread pool. A call with
+        `Cache-Control: no-cache` (the web app's Refresh) re-reads the data version first.
         """
-        payload = self._hit_without_waiting(query)
+        payload = None if self._revalidate else self._hit_without_waiting(query)
         if payload is None:
             payload = await run_in_threadpool(self._payload, query)
         return Response(payload, media_type="application/json")
@@ -83,7 +85,7 @@ class WarehouseView:
         if state.results is None:
             payload, lookup = self._compute(query, None).payload, Lookup.OFF
         else:
-            stamp = state.data_version.current()
+            stamp = state.data_version.current(reread=self._revalidate)
             key = result_key(state.domain.value, query.view, stamp.version, query.parameters)
             payload, lookup = state.results.get_or_compute(key, lambda: self._compute(query, stamp))
         self._report(query.view, lookup)

@@ -154,7 +154,13 @@ def _add_web_hardening(app: FastAPI, settings: Settings) -> None:
             CORSMiddleware,
             allow_origins=list(settings.web.allowed_origins),
             allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-            allow_headers=["authorization", "content-type", "idempotency-key", "traceparent"],
+            allow_headers=[
+                "authorization",
+                "content-type",
+                "idempotency-key",
+                "traceparent",
+                "cache-control",
+            ],
             expose_headers=["x-trace-id", "x-span-id", "content-disposition"],
             max_age=600,
         )

@@ -33,7 +33,14 @@ from otelbi.settings import Settings
 
 T = TypeVar("T")
 
-FORWARDED_REQUEST_HEADERS = ("accept", "content-type", "idempotency-key", "accept-language")
+FORWARDED_REQUEST_HEADERS = (
+    "accept",
+    "content-type",
+    "idempotency-key",
+    "accept-language",
+    # `no-cache`: the service checks the warehouse's data version before answering.
+    "cache-control",
+)
 DROPPED_RESPONSE_HEADERS = {
     "content-length",
     "transfer-encoding",

@@ -34,6 +34,7 @@ from otelbi.settings import RunMode, Settings
 from otelbi.telemetry.providers import disabled_telemetry
 from otelbi.warehouse.builder import generate_warehouse
 from otelbi.warehouse.engines import duckdb_path
+from otelbi.warehouse.live import RETRY_SECONDS
 from otelbi.wwi.service import create_app as create_wwi_app
 from tests.integration.test_split_mode import free_port
 
@@ -288,3 +289,23 @@ def test_a_refresh_checks_the_data_version_and_still_answers_from_the_cache(
     assert len(statements) == 1  # the refresh: the fingerprint, and nothing else
     assert "count(*)" in statements[0].lower()
     assert [lookup for _, lookup in _audited_lookups(data_dir)] == ["miss", "hit", "hit"]
+
+
+def test_a_warehouse_truncated_in_place_answers_503_until_it_is_whole_again(
+    monkeypatch: pytest.MonkeyPatch, data_dir: Path
+) -> None:
+    warehouse = duckdb_path(Domain.AW, data_dir)
+    content = warehouse.read_bytes()
+    with _serve(monkeypatch, data_dir) as client:
+        assert client.get(KPIS).status_code == 200
+        with warehouse.open("r+b") as file:  # the same file, cut short under the product
+            file.truncate(4096)
+        broken = client.get(KPIS)
+        health = client.get("/api/health")
+        warehouse.write_bytes(content)  # whole again, still the same inode
+        time.sleep(RETRY_SECONDS + 0.2)  # a file that would not open is tried once a second
+        mended = client.get(KPIS)
+    assert broken.status_code == 503
+    assert str(warehouse) in broken.json()["detail"]
+    assert health.status_code == 503
+    assert mended.status_code == 200

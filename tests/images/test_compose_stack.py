@@ -79,7 +79,8 @@ def test_kpis_are_answered_and_audited_with_their_trace(
     mine = [row for row in rows if row["trace_id"] == trace_id]
     assert len(mine) == 1, rows
     assert mine[0]["outcome"] == "ok"
-    assert mine[0]["parameters"] == {"days_back": "90"}  # as the client sent it
+    # As the client sent it; the window's first call: computed, so its statements are traced.
+    assert mine[0]["parameters"] == {"days_back": "90", "result_cache": "miss"}
 
     # One trace: the gateway's server span, its call to aw-service, aw-service's server span
     # and its statements against the warehouse — from three processes in two containers.

@@ -69,25 +69,28 @@ class WarehouseView:
         """Return the view's result as its model (what a download of the view writes)."""
         return query.model.model_validate_json(self._payload(query))
 
+    def _key(self, query: ViewQuery[M], stamp: Stamp) -> str:
+        return result_key(self._state.domain.value, query.view, stamp.version, query.parameters)
+
     def _hit_without_waiting(self, query: ViewQuery[M]) -> bytes | None:
-        state = self._state
-        stamp = None if state.results is None else state.data_version.fresh()
-        if state.results is None or stamp is None:
+        results = self._state.results
+        stamp = None if results is None else self._state.data_version.fresh()
+        if results is None or stamp is None:
             return None
-        key = result_key(state.domain.value, query.view, stamp.version, query.parameters)
-        payload = state.results.peek(key)
+        payload = results.peek(self._key(query, stamp))
         if payload is not None:
             self._report(query.view, Lookup.HIT)
         return payload
 
     def _payload(self, query: ViewQuery[M]) -> bytes:
-        state = self._state
-        if state.results is None:
+        results = self._state.results
+        if results is None:
             payload, lookup = self._compute(query, None).payload, Lookup.OFF
         else:
-            stamp = state.data_version.current(reread=self._revalidate)
-            key = result_key(state.domain.value, query.view, stamp.version, query.parameters)
-            payload, lookup = state.results.get_or_compute(key, lambda: self._compute(query, stamp))
+            stamp = self._state.data_version.current(reread=self._revalidate)
+            payload, lookup = results.get_or_compute(
+                self._key(query, stamp), lambda: self._compute(query, stamp)
+            )
         self._report(query.view, lookup)
         if payload is None:
             raise NotFound(query.missing)

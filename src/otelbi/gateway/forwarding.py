@@ -76,6 +76,9 @@ async def _unless_the_client_leaves(request: Request, call: Awaitable[T]) -> T:
     gone = asyncio.ensure_future(_disconnect(request))
     try:
         await asyncio.wait({answer, gone}, return_when=asyncio.FIRST_COMPLETED)
+    except asyncio.CancelledError:
+        answer.cancel()  # the gateway's own call was cancelled: the service's goes with it
+        raise
     finally:
         gone.cancel()
     if answer.done():

@@ -11,6 +11,7 @@ import duckdb
 import pytest
 from fastapi.testclient import TestClient
 
+from otelbi.aw import forecast_model
 from otelbi.aw import sales_forecast as sales_forecast_module
 from otelbi.service_layout import build_app
 from otelbi.settings import RunMode, Settings
@@ -45,11 +46,21 @@ def test_forecast_points_follow_as_of_with_intervals(client: TestClient, horizon
     ]
     for point in points:
         assert 0 <= point["lower"] <= point["forecast"] <= point["upper"]
-    backtest = body["backtest"]
-    assert backtest["horizon_days"] == horizon
-    assert 0 <= backtest["coverage_pct"] <= 100
-    assert backtest["smape"] >= 0
-    assert backtest["baseline_smape"] >= 0
+        assert all(point[key] == round(point[key], 2) for key in ("lower", "forecast", "upper"))
+
+
+def test_the_backtest_says_the_31_days_since_the_bikes_stopped_are_too_few(
+    client: TestClient,
+) -> None:
+    """The extract's last 30 days follow the level break of 2013-12-29 (bikes stop selling): a
+    backtest trained before it would score the break, so there is none, and the answer says so."""
+    backtest = client.get("/api/aw/sales/forecast", params={"horizon_days": 30}).json()["backtest"]
+
+    assert backtest["folds"] == 0
+    assert [backtest[key] for key in ("smape", "baseline_smape", "mape", "coverage_pct")] == [
+        None
+    ] * 4
+    assert "31 days of history since the level break on 2013-12-29" in backtest["note"]
 
 
 def test_forecast_level_matches_the_recent_internet_revenue(client: TestClient) -> None:
@@ -92,7 +103,7 @@ def test_the_model_is_fitted_once_per_series_and_horizon(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     fits: list[int] = []
-    real = sales_forecast_module.forecast_daily
+    real = forecast_model.forecast_daily
 
     def counting(*args: object) -> object:
         fits.append(1)

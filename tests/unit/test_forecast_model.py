@@ -129,9 +129,12 @@ def test_backtest_block_scores_the_last_days_against_seasonal_naive() -> None:
 
     backtest = forecast_daily(history, AS_OF, 30).backtest
 
-    assert backtest.horizon_days == 30
+    assert (backtest.folds, backtest.horizon_days) == (3, 30)
     assert backtest.mape is not None
+    assert backtest.smape is not None
+    assert backtest.baseline_smape is not None
     assert 0 < backtest.smape < backtest.baseline_smape
+    assert backtest.coverage_pct is not None
     assert 0 <= backtest.coverage_pct <= 100
 
 
@@ -142,6 +145,7 @@ def test_backtest_mape_is_none_when_a_held_out_day_sold_nothing() -> None:
     backtest = forecast_daily(history, AS_OF, 30).backtest
 
     assert backtest.mape is None
+    assert backtest.smape is not None
     assert math.isfinite(backtest.smape)
 
 
@@ -154,8 +158,10 @@ def test_a_short_history_falls_back_to_the_recent_mean_and_says_so() -> None:
     assert "too little history" in result.method
     assert result.window_days == 20
     assert [p.forecast for p in result.points] == pytest.approx([history.mean()] * 7)
-    assert result.backtest.horizon_days == 7
-    assert math.isfinite(result.backtest.smape)
+    assert result.backtest.folds == 0
+    assert result.backtest.smape is None
+    assert result.backtest.note is not None
+    assert "20 days of history in all" in result.backtest.note
 
 
 def test_history_before_a_threefold_level_break_is_left_out() -> None:
@@ -168,6 +174,37 @@ def test_history_before_a_threefold_level_break_is_left_out() -> None:
     forecast, _, upper = _arrays(result)
     assert forecast.mean() == pytest.approx(1_600, rel=0.1)
     assert upper.max() < 5_000
+
+
+def test_the_backtest_scores_only_days_after_the_latest_level_break() -> None:
+    """A fold trained on the old level and scored on the new would score the break itself."""
+    rng = np.random.default_rng(10)
+    weekday = np.resize([1.0, 1.1, 0.9, 1.0, 1.2, 0.7, 0.6], 400)
+    history = np.concatenate([rng.normal(60_000, 3_000, 250), rng.normal(9_000, 450, 150)])
+    history *= weekday
+
+    backtest = forecast_daily(history, AS_OF, 30).backtest
+
+    assert backtest.folds == 3
+    assert backtest.horizon_days == 30
+    assert backtest.smape is not None
+    assert backtest.smape < 15
+    assert backtest.coverage_pct is not None
+    assert backtest.coverage_pct > 50
+    assert backtest.note is None
+
+
+def test_a_backtest_whose_interval_caught_no_day_says_so() -> None:
+    """Steady for a year, then a new level every week, each 30% above the last: every fold
+    is scored on a level it has not seen, outside any interval learnt before it."""
+    steady = np.full(365, 10_000.0) + np.resize([0.0, 50.0, -50.0], 365)
+    history = np.concatenate([steady, *(np.full(7, 10_000 * 1.3**week) for week in (1, 2, 3))])
+
+    backtest = forecast_daily(history, AS_OF, 7).backtest
+
+    assert (backtest.folds, backtest.coverage_pct) == (3, 0)
+    assert backtest.note is not None
+    assert "None of the 21 backtest days fell inside the 80% interval" in backtest.note
 
 
 def test_no_history_is_refused_with_a_clear_message() -> None:
@@ -190,7 +227,9 @@ def test_the_horizon_ends_are_served(horizon: int) -> None:
     result = forecast_daily(history, AS_OF, horizon)
 
     assert len(result.points) == horizon
-    assert result.backtest.horizon_days == horizon
+    assert result.backtest.folds >= 1
+    # each fold forecasts the horizon, at least a week and at most half the days it may use
+    assert 7 <= result.backtest.horizon_days <= max(horizon, 7)
 
 
 def _aw_daily_revenue() -> tuple[dt.date, Series]:
@@ -206,7 +245,7 @@ def _aw_daily_revenue() -> tuple[dt.date, Series]:
     return last, revenue
 
 
-@pytest.mark.parametrize("days_before_last_sale", [0, 60])
+@pytest.mark.parametrize("days_before_last_sale", [30, 60])
 def test_real_adventureworks_revenue_gets_a_filled_backtest(days_before_last_sale: int) -> None:
     last_sale, revenue = _aw_daily_revenue()
     as_of = last_sale - dt.timedelta(days=days_before_last_sale)
@@ -216,8 +255,10 @@ def test_real_adventureworks_revenue_gets_a_filled_backtest(days_before_last_sal
 
     assert len(result.points) == 30
     assert result.points[0].date == as_of + dt.timedelta(days=1)
-    assert result.backtest.horizon_days == 30
-    assert math.isfinite(result.backtest.smape)
-    assert math.isfinite(result.backtest.baseline_smape)
-    assert 0 <= result.backtest.coverage_pct <= 100
+    assert (result.backtest.folds, result.backtest.horizon_days) == (3, 30)
+    assert result.backtest.smape is not None
+    assert result.backtest.baseline_smape is not None
+    assert result.backtest.smape < result.backtest.baseline_smape
+    assert result.backtest.coverage_pct is not None
+    assert result.backtest.coverage_pct >= 50
     assert all(0 <= p.lower <= p.forecast <= p.upper for p in result.points)

@@ -917,23 +917,32 @@ export interface components {
         ExportFormat: "csv" | "xlsx" | "pdf";
         /**
          * ForecastBacktest
-         * @description The model against seasonal-naive-7 on the last `horizon_days` before `as_of`.
+         * @description The model against seasonal-naive-7 on `folds` stretches of `horizon_days` days before
+         *     `as_of`, all since the latest level break; no figures (`folds` 0) when the history since
+         *     the break is too short, and then `note` says so. Percentages to one decimal.
          */
         ForecastBacktest: {
             /** Horizon Days */
             horizon_days: number;
+            /** Folds */
+            folds: number;
             /** Mape */
             mape: number | null;
             /** Smape */
-            smape: number;
+            smape: number | null;
             /** Baseline Smape */
-            baseline_smape: number;
+            baseline_smape: number | null;
             /** Coverage Pct */
-            coverage_pct: number;
+            coverage_pct: number | null;
+            /**
+             * Note
+             * @description Why the figures are missing or what they warn of, in a sentence.
+             */
+            note: string | null;
         };
         /**
          * ForecastPointOut
-         * @description One forecast day with its 80% prediction interval.
+         * @description One forecast day with its 80% prediction interval, in currency units to the cent.
          */
         ForecastPointOut: {
             /**

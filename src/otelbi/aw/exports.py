@@ -19,7 +19,7 @@ from otelbi.aw.routes import (
     sales_forecast_query,
     sales_history_query,
 )
-from otelbi.aw.sales_forecast import SalesForecast
+from otelbi.aw.sales_forecast import ForecastBacktest, SalesForecast
 from otelbi.aw.sales_history import Grain, SalesHistory
 from otelbi.domain_service.dependencies import StateDep
 from otelbi.domain_service.exports import ExportDep, FormatQuery, export_router
@@ -90,7 +90,6 @@ def sales_history_table(history: SalesHistory) -> Table:
 
 def sales_forecast_table(forecast: SalesForecast) -> Table:
     """Return the revenue forecast as a table, charted as a line with its 80% interval."""
-    backtest = forecast.backtest
     return Table(
         title="AdventureWorks daily internet-revenue forecast",
         columns=FORECAST_COLUMNS,
@@ -101,9 +100,7 @@ def sales_forecast_table(forecast: SalesForecast) -> Table:
             "series": forecast.series,
             "method": forecast.method,
             "window_days": forecast.window_days,
-            f"backtest sMAPE % ({backtest.horizon_days} days)": round(backtest.smape, 2),
-            "seasonal-naive sMAPE %": round(backtest.baseline_smape, 2),
-            "interval coverage %": round(backtest.coverage_pct, 2),
+            **_backtest_details(forecast.backtest),
         },
         chart=Chart(
             ChartKind.LINE,
@@ -115,6 +112,21 @@ def sales_forecast_table(forecast: SalesForecast) -> Table:
         ),
         sheet_name="Forecast",
     )
+
+
+def _backtest_details(backtest: ForecastBacktest) -> dict[str, object]:
+    """Return the backtest's figures as labelled details, and its note when it has one."""
+    figures: dict[str, object] = {}
+    if backtest.folds:
+        figures = {
+            "backtest": f"{backtest.folds} × {backtest.horizon_days} days",
+            "backtest sMAPE %": backtest.smape,
+            "seasonal-naive sMAPE %": backtest.baseline_smape,
+            "interval coverage %": backtest.coverage_pct,
+        }
+    if backtest.note:
+        figures["backtest note"] = backtest.note
+    return figures
 
 
 def rep_scores_table(scores: RepScores, *, top_n: int) -> Table:

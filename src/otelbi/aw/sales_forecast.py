@@ -13,9 +13,9 @@ import functools
 
 import numpy as np
 import sqlalchemy as sa
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from otelbi.aw.forecast_model import DailyForecast, forecast_daily
+from otelbi.aw.forecast_model import BacktestSummary, DailyForecast, forecast_daily
 from otelbi.aw.sales_history import DAILY_TOTALS
 from otelbi.aw.sales_kpis import AS_OF, date_key, date_of_key
 from otelbi.domains import Domain
@@ -31,7 +31,7 @@ FITTED_FORECASTS_KEPT = 32
 
 
 class ForecastPointOut(BaseModel):
-    """One forecast day with its 80% prediction interval."""
+    """One forecast day with its 80% prediction interval, in currency units to the cent."""
 
     date: dt.date
     forecast: float
@@ -40,13 +40,19 @@ class ForecastPointOut(BaseModel):
 
 
 class ForecastBacktest(BaseModel):
-    """The model against seasonal-naive-7 on the last `horizon_days` before `as_of`."""
+    """The model against seasonal-naive-7 on `folds` stretches of `horizon_days` days before
+    `as_of`, all since the latest level break; no figures (`folds` 0) when the history since
+    the break is too short, and then `note` says so. Percentages to one decimal."""
 
     horizon_days: int
+    folds: int
     mape: float | None
-    smape: float
-    baseline_smape: float
-    coverage_pct: float
+    smape: float | None
+    baseline_smape: float | None
+    coverage_pct: float | None
+    note: str | None = Field(
+        description="Why the figures are missing or what they warn of, in a sentence."
+    )
 
 
 class SalesForecast(BaseModel):
@@ -112,8 +118,30 @@ def sales_forecast(connection: sa.Connection, *, horizon_days: int) -> SalesFore
         method=forecast.method,
         window_days=forecast.window_days,
         points=[
-            ForecastPointOut.model_validate(point, from_attributes=True)
+            ForecastPointOut(
+                date=point.date,
+                forecast=round(point.forecast, 2),
+                lower=round(point.lower, 2),
+                upper=round(point.upper, 2),
+            )
             for point in forecast.points
         ],
-        backtest=ForecastBacktest.model_validate(forecast.backtest, from_attributes=True),
+        backtest=_published(forecast.backtest),
     )
+
+
+def _published(backtest: BacktestSummary) -> ForecastBacktest:
+    """Return the backtest as published: percentages to one decimal."""
+    return ForecastBacktest(
+        horizon_days=backtest.horizon_days,
+        folds=backtest.folds,
+        mape=_percent(backtest.mape),
+        smape=_percent(backtest.smape),
+        baseline_smape=_percent(backtest.baseline_smape),
+        coverage_pct=_percent(backtest.coverage_pct),
+        note=backtest.note,
+    )
+
+
+def _percent(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)

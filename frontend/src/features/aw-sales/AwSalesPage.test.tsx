@@ -35,7 +35,7 @@ function forecast(horizon: number) {
       'mean of the last 28 days (too little history for least squares); history before the level break on 2014-01-01 left out',
     window_days: 28,
     points: days(horizon, '2014-02-27').map((date) => ({ date, forecast: 1655.27, lower: 1151.06, upper: 2310.55 })),
-    backtest: { horizon_days: horizon, mape: null, smape: 187.4, baseline_smape: 172.3, coverage_pct: 0 },
+    backtest: { horizon_days: horizon, folds: 3, mape: null, smape: 187.4, baseline_smape: 172.3, coverage_pct: 0, note: null },
   };
 }
 

@@ -11,6 +11,7 @@ type ForecastBacktest = components['schemas']['ForecastBacktest'];
 const LOOK: Record<VerdictLevel, { color: string; icon: typeof IconAlertTriangle }> = {
   sound: { color: 'teal', icon: IconCircleCheck },
   caution: { color: 'yellow', icon: IconInfoCircle },
+  untested: { color: 'yellow', icon: IconAlertTriangle },
   'not-meaningful': { color: 'red', icon: IconAlertTriangle },
 };
 
@@ -34,9 +35,19 @@ export function BacktestPanel({ backtest }: { backtest: ForecastBacktest }) {
           ))}
         </List>
       </Alert>
-      <Text size="xs" c="dimmed">
-        Backtest: the same procedure fitted without the last {backtest.horizon_days} days, then
-        scored on them. Lower errors are better.
+      {verdict.level === 'untested' ? null : <BacktestFigures backtest={backtest} />}
+    </Stack>
+  );
+}
+
+/** The figures a verdict rests on, and how they were made. */
+function BacktestFigures({ backtest }: { backtest: ForecastBacktest }) {
+  const stretches = backtest.folds === 1 ? 'the newest' : `each of the ${String(backtest.folds)} newest`;
+  return (
+    <>
+      <Text size="xs" c="dimmed" data-testid="backtest-method">
+        Backtest: the same procedure fitted without {stretches} {backtest.horizon_days}-day stretches since the
+        latest level break, then scored on them. Lower errors are better.
       </Text>
       <dl className={classes.figures}>
         <dt>Forecast error, sMAPE</dt>
@@ -50,6 +61,7 @@ export function BacktestPanel({ backtest }: { backtest: ForecastBacktest }) {
         <dt>Days inside the 80% interval (expected {formatPercent(NOMINAL_COVERAGE_PCT, 0)})</dt>
         <dd data-testid="backtest-coverage">{formatPercent(backtest.coverage_pct)}</dd>
       </dl>
-    </Stack>
+    </>
   );
 }
+

@@ -4,6 +4,8 @@ import { judgeBacktest } from '@/features/aw-sales/components/forecast-verdict';
 
 const backtest = (over: Partial<Parameters<typeof judgeBacktest>[0]>) => ({
   horizon_days: 30,
+  folds: 3,
+  note: null,
   mape: 12,
   smape: 10,
   baseline_smape: 20,
@@ -33,7 +35,17 @@ describe('judgeBacktest', () => {
   it('calls an interval that held no backtest day not meaningful, even when the error beats the baseline', () => {
     const verdict = judgeBacktest(backtest({ coverage_pct: 0 }));
     expect(verdict.level).toBe('not-meaningful');
-    expect(verdict.reasons.join(' ')).toContain('None of the 30 backtest days');
+    expect(verdict.reasons.join(' ')).toContain('None of the 90 backtest days');
+  });
+
+  it('calls a forecast without a backtest untested and gives the reason the service gave', () => {
+    const note = 'No backtest: 31 days of history since the level break on 2013-12-29, and a meaningful backtest needs at least 35.';
+    const verdict = judgeBacktest(
+      backtest({ folds: 0, smape: null, baseline_smape: null, coverage_pct: null, mape: null, note }),
+    );
+    expect(verdict.level).toBe('untested');
+    expect(verdict.headline).toMatch(/untested/i);
+    expect(verdict.reasons).toEqual([note]);
   });
 
   it('warns when the interval covers far fewer days than 80%', () => {

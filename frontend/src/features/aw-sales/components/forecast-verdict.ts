@@ -1,7 +1,8 @@
 /**
- * How far to trust the forecast, from its backtest: the model refitted without the last
- * days and scored on them against the seasonal-naive forecast (each weekday copied from
- * one week earlier) and against its own 80% interval.
+ * How far to trust the forecast, from its backtest: the model refitted without each of the
+ * newest stretches of days since the latest level break and scored on them against the
+ * seasonal-naive forecast (each weekday copied from one week earlier) and against its own 80%
+ * interval. Without such days there is no backtest, and the verdict says the forecast is untested.
  */
 import type { components } from '@/api/schema';
 import { formatPercent } from '@/formatting/numbers';
@@ -15,7 +16,7 @@ export const LOW_COVERAGE_PCT = 50;
 /** Beating the baseline's sMAPE by less than this fraction of it is no real gain. */
 export const MARGINAL_GAIN = 0.1;
 
-export type VerdictLevel = 'sound' | 'caution' | 'not-meaningful';
+export type VerdictLevel = 'sound' | 'caution' | 'untested' | 'not-meaningful';
 
 export interface BacktestVerdict {
   level: VerdictLevel;
@@ -26,14 +27,22 @@ export interface BacktestVerdict {
 
 /** Return the verdict on a backtest, with the reasons a reader can check against the figures. */
 export function judgeBacktest(backtest: ForecastBacktest): BacktestVerdict {
-  const { smape, baseline_smape: baseline, coverage_pct: coverage, horizon_days: days } = backtest;
+  const { smape, baseline_smape: baseline, coverage_pct: coverage } = backtest;
+  if (backtest.folds === 0 || smape === null || baseline === null || coverage === null) {
+    return {
+      level: 'untested',
+      headline: 'Untested: too little comparable history for a backtest',
+      reasons: [backtest.note ?? 'The history since the latest level break is too short to score the forecast on.'],
+    };
+  }
+  const days = backtest.folds * backtest.horizon_days;
   const fatal: string[] = [];
   const warnings: string[] = [];
   const notes: string[] = [];
 
   if (smape >= baseline) {
     fatal.push(
-      `Over the last ${days} days it missed by more than simply repeating last week ` +
+      `Over ${days} backtest days it missed by more than simply repeating last week ` +
         `(sMAPE ${formatPercent(smape)} against ${formatPercent(baseline)} for the seasonal-naive baseline).`,
     );
   } else if (baseline - smape < MARGINAL_GAIN * baseline) {

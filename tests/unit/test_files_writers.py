@@ -213,11 +213,31 @@ def test_xlsx_parameters_sheet_says_what_the_data_is(tmp_path: Path) -> None:
     assert facts["Generated at (UTC)"].value == dt.datetime(2024, 5, 6, 7, 8, 9)
     assert facts["Rows"].value == len(ROWS)
     assert facts["Sheets"].value == "Data"
-    assert facts["top_n"].value == 10
-    assert facts["days_back"].value == "all history"
-    assert facts["grain"].value == "=evil()"
-    assert facts["grain"].quotePrefix
-    assert facts["method"].value == "test"
+    assert facts["Rows shown (top)"].value == 10
+    assert facts["Days of history"].value == "all history"
+    assert facts["Grain"].value == "=evil()"
+    assert facts["Grain"].quotePrefix
+    assert facts["Method"].value == "test"
+
+
+def test_xlsx_data_sheets_print_one_page_wide_with_the_header_on_every_page(
+    tmp_path: Path,
+) -> None:
+    data, _, _ = _drain(write_xlsx(_table(), max_rows_per_sheet=4))
+    workbook = _workbook(data, tmp_path)
+    data_sheets = [sheet for sheet in workbook.worksheets if sheet.title != "Parameters"]
+    assert len(data_sheets) > 1
+    for sheet in data_sheets:
+        assert sheet.page_setup.orientation == "landscape"
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage
+        # fitToWidth 1 is OOXML's default, so the file leaves it out and openpyxl reads None
+        assert sheet.page_setup.fitToWidth in (None, 1)
+        assert sheet.page_setup.fitToHeight == 0
+        assert sheet.print_title_rows == "$1:$1"
+        assert sheet.freeze_panes == "A2"
+        assert sheet.auto_filter.ref is not None
+        assert "Synthetic ≤ table" in (sheet.oddHeader.left.text or "")
+        assert sheet.oddFooter.right.text == "Page &P of &N"
 
 
 def test_xlsx_rows_past_the_sheet_limit_continue_on_new_sheets(tmp_path: Path) -> None:
@@ -277,7 +297,9 @@ def test_pdf_shows_title_parameters_as_of_and_every_cell(tmp_path: Path) -> None
     assert text.startswith(
         "Synthetic ≤ table As of 2014-01-28 Generated at (UTC) 2024-05-06 07:08:09"
     )
-    assert "Rows 10 top_n 10 days_back all history grain =evil() method test" in text
+    assert (
+        "Rows 10 Rows shown (top) 10 Days of history all history Grain =evil() Method test" in text
+    )
     assert "Units of the top rows" in text
     assert "=1+2 1,200 $1,234.50 93.50 % 12.3 2014-01-01 2024-05-06 07:08:09" in text
     assert "Prodüct ≤ “quoted”, with comma -5 -$12.25 -1.25 % 2014-01-02" in text

@@ -32,6 +32,7 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
 from reportlab.platypus import Table as PlatypusTable
 
 from otelbi.files.cells import as_text, utc_naive
+from otelbi.files.labels import parameter_label
 from otelbi.files.pdf_charts import chart_drawing
 from otelbi.files.pdf_table import CellStyle, PagedTable, lay_out
 from otelbi.files.table import Row, Table
@@ -116,7 +117,7 @@ def _facts_table(table: Table, rows: int, total: int, fonts: Fonts) -> PlatypusT
         ("Generated at (UTC)", generated),
         ("Rows", shown),
         *(
-            (name, "" if value is None else as_text(value))
+            (parameter_label(name), "" if value is None else as_text(value))
             for name, value in {**table.parameters, **table.details}.items()
         ),
     ]

@@ -20,6 +20,7 @@ from typing import Any
 import xlsxwriter
 
 from otelbi.files.cells import as_text, utc_naive
+from otelbi.files.labels import parameter_label
 from otelbi.files.report import Report, table_rows
 from otelbi.files.table import CellValue, ChartKind, Table
 from otelbi.files.xlsx_writer import (
@@ -90,7 +91,9 @@ def _write_cover(workbook: xlsxwriter.Workbook, formats: CellFormats, report: Re
         formats.write_text(sheet, row, 1, table.title)
         sheet.write_datetime(row, 2, table.as_of, formats.date)
         sheet.write_number(row, 3, len(table_rows(table)), formats.number("#,##0"))
-        parameters = ", ".join(f"{key}={as_text(value)}" for key, value in table.parameters.items())
+        parameters = "; ".join(
+            f"{parameter_label(key)}: {as_text(value)}" for key, value in table.parameters.items()
+        )
         formats.write_text(sheet, row, 4, parameters)
     sheet.set_column(0, 0, 26)
     sheet.set_column(1, 1, 44)

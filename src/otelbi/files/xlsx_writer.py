@@ -1,5 +1,6 @@
 """XLSX export with XlsxWriter in constant-memory mode: typed cells, one or more data sheets
-(each with a bold frozen header and an autofilter), then a Parameters sheet.
+(each with a bold frozen header, an autofilter, column widths and number formats, set up to
+print one page wide with the header row repeated), then a Parameters sheet.
 
 Constant-memory mode writes each row to a temporary file as soon as the next row starts, so
 memory stays flat however long the table is; the workbook is then zipped into a temporary
@@ -23,6 +24,7 @@ from typing import Any
 import xlsxwriter
 
 from otelbi.files.cells import as_text, display_text, looks_like_formula, utc_naive
+from otelbi.files.labels import parameter_label
 from otelbi.files.table import CellValue, Column, ColumnKind, Table
 
 EXCEL_MAX_DATA_ROWS = 1_048_575
@@ -127,6 +129,18 @@ class _Widths:
             sheet.set_column(index, index, min(max(width + 1, MIN_WIDTH), MAX_WIDTH))
 
 
+def set_up_printing(sheet: Worksheet, title: str) -> None:
+    """Make `sheet` print landscape, one page wide, the header row on every page, and the
+    title, page number and page count on each page."""
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)  # one page wide, as many pages tall as the rows need
+    sheet.repeat_rows(0)
+    sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    # In Excel's header/footer codes "&" starts a code, so a literal one is written "&&".
+    sheet.set_header('&L&"Calibri,Bold"' + title.replace("&", "&&")[:200])
+    sheet.set_footer("&LPrinted &D&RPage &P of &N")
+
+
 def write_data_sheets(
     workbook: xlsxwriter.Workbook,
     formats: CellFormats,
@@ -147,6 +161,7 @@ def write_data_sheets(
         for col, column in enumerate(columns):
             sheet.write_string(0, col, column.title, formats.header)
         sheet.freeze_panes(1, 0)
+        set_up_printing(sheet, table.title)
         sheets.append(sheet)
         return sheet
 
@@ -186,9 +201,9 @@ def write_parameters_sheet(
         ("Sheets", ", ".join(data_sheets), None),
     ]
     context = {**table.parameters, **table.details}
-    facts += [(name, value, None) for name, value in context.items()]
-    for row, (label, value, cell_format) in enumerate(facts):
-        sheet.write_string(row, 0, label, formats.label)
+    facts += [(parameter_label(name), value, None) for name, value in context.items()]
+    for row, (fact, value, cell_format) in enumerate(facts):
+        sheet.write_string(row, 0, fact, formats.label)
         if value is None:
             sheet.write_string(row, 1, "")
         elif isinstance(value, bool):

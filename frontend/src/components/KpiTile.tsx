@@ -1,4 +1,4 @@
-import { Card, Group, Stack, Text, Tooltip } from '@mantine/core';
+import { Card, Stack, Text, Tooltip } from '@mantine/core';
 import type { ReactNode } from 'react';
 
 import { ChangeIndicator } from '@/components/ChangeIndicator';
@@ -24,14 +24,13 @@ export function KpiTile({ label, value, exact, change, against = '', footer, tes
         <Text size="xs" c="dimmed" fw={600} tt="uppercase">
           {label}
         </Text>
-        <Group justify="space-between" align="baseline" wrap="nowrap" gap="xs">
-          <Tooltip label={exact ?? value} disabled={exact === undefined}>
-            <Text fz={26} fw={700} className="figures" data-testid={testId ? `${testId}-value` : undefined} data-exact={exact}>
-              {value}
-            </Text>
-          </Tooltip>
-          {change !== undefined ? <ChangeIndicator value={change} against={against} /> : null}
-        </Group>
+        <Tooltip label={exact ?? value} disabled={exact === undefined}>
+          <Text fz={26} fw={700} className="figures" data-testid={testId ? `${testId}-value` : undefined} data-exact={exact}>
+            {value}
+          </Text>
+        </Tooltip>
+        {/* Under the figure, not beside it: a narrow tile then never cuts the change off. */}
+        {change !== undefined ? <ChangeIndicator value={change} against={against} /> : null}
         {footer}
       </Stack>
     </Card>

@@ -30,6 +30,8 @@ from otelbi.domains import GATEWAY_SERVICE_NAME, Domain
 from otelbi.settings import RunMode, Settings, UnsafeSettings, apply_embedded_defaults
 
 if TYPE_CHECKING:
+    import sqlalchemy as sa
+
     from otelbi.jobs.definitions import JobStatus
 
 log = logging.getLogger("otelbi")
@@ -116,7 +118,9 @@ def _parser() -> argparse.ArgumentParser:
     audit = commands.add_parser("audit", help="the audit log")
     audit_commands = audit.add_subparsers(required=True, metavar="ACTION")
     audit_commands.add_parser(
-        "verify", help="check the hash chain; prints a JSON report, exit 1 if it is broken"
+        "verify",
+        help="check the hash chain (and the signed checkpoints, with AUDIT_CHECKPOINT_KEY); "
+        "prints a JSON report, exit 1 if anything is wrong",
     ).set_defaults(handler=_audit_verify)
 
     db = commands.add_parser("db", help="the write store")
@@ -156,6 +160,8 @@ def _serve(args: argparse.Namespace) -> int:
     if args.embedded_defaults and applied:
         log.info("embedded defaults in force for: %s", ", ".join(applied))
     host, port, workers = settings.topology.host, settings.topology.port, settings.topology.workers
+    # SIGTERM: requests in flight (a client sending its body slowly) get this long, no more.
+    grace = settings.topology.shutdown_grace_seconds
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host  # noqa: S104
     print(f"OTel BI {name} starting on http://{shown}:{port}", flush=True)
     if workers > 1:
@@ -169,10 +175,18 @@ def _serve(args: argparse.Namespace) -> int:
             port=port,
             log_config=None,
             proxy_headers=True,
+            timeout_graceful_shutdown=grace,
         )
         return 0
     app = build_app(mode, settings)
-    uvicorn.run(app, host=host, port=port, log_config=None, proxy_headers=True)
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_config=None,
+        proxy_headers=True,
+        timeout_graceful_shutdown=grace,
+    )
     return 0
 
 
@@ -209,8 +223,9 @@ def _import(args: argparse.Namespace) -> int:
             seed=args.seed,
         )
     except ImportFailed as error:
-        print(f"otelbi: import failed: {error}", file=sys.stderr)
-        return 1
+        # one line, exit 2: the old warehouse was left as it was
+        print(f"otelbi: import failed, {path} unchanged: {error}", file=sys.stderr)
+        return 2
     print(report.summary())
     return 0
 
@@ -231,23 +246,32 @@ def _utc_datetime(text: str) -> dt.datetime:
 
 
 def _jobs_list(args: argparse.Namespace) -> int:
-    from otelbi.jobs import executions  # noqa: PLC0415
     from otelbi.service_layout import JOBS_BY_SERVICE  # noqa: PLC0415
     from otelbi.store.engine import create_store_engine  # noqa: PLC0415
     from otelbi.store.migrate import upgrade_to_head  # noqa: PLC0415
 
     store = create_store_engine(Settings())
-    upgrade_to_head(store)
-    for service, jobs in JOBS_BY_SERVICE.items():
-        for job in jobs:
-            last = executions.history(store, service=service, limit=1, job_id=job.job_id)
-            shown = (
-                f"{last[0]['status']} at {last[0]['started_at']:%Y-%m-%d %H:%M} (#{last[0]['id']})"
-                if last
-                else "never run"
-            )
-            print(f"{job.job_id:<28} {job.cron:<12} UTC  last: {shown}")
+    try:
+        upgrade_to_head(store)
+        for service, jobs in JOBS_BY_SERVICE.items():
+            for job in jobs:
+                last = _last_run(store, service, job.job_id)
+                print(f"{job.job_id:<28} {job.cron:<12} UTC  last: {last}")
+    finally:
+        store.dispose()
     return 0
+
+
+def _last_run(store: sa.Engine, service: str, job_id: str) -> str:
+    """Return how a job's last run went, and why when it did not succeed."""
+    from otelbi.jobs import executions  # noqa: PLC0415
+
+    last = executions.history(store, service=service, limit=1, job_id=job_id)
+    if not last:
+        return "never run"
+    run = last[0]
+    shown = f"{run['status']} at {run['started_at']:%Y-%m-%d %H:%M} (#{run['id']})"
+    return f"{shown}: {run['error']}" if run["error"] else shown
 
 
 def _jobs_run(args: argparse.Namespace) -> int:
@@ -314,20 +338,35 @@ def _audit_verify(args: argparse.Namespace) -> int:
     from dataclasses import asdict  # noqa: PLC0415
 
     from otelbi.errors import StoreUnavailable  # noqa: PLC0415
-    from otelbi.store.audit import verify_chain  # noqa: PLC0415
+    from otelbi.store.audit_checkpoint import (  # noqa: PLC0415
+        check_checkpoints,
+        checkpoint_file,
+        checkpoint_or_log,
+    )
+    from otelbi.store.audit_verify import verify_chain  # noqa: PLC0415
     from otelbi.store.engine import create_store_engine  # noqa: PLC0415
 
     # Read only: the store under audit is not migrated or otherwise touched.
-    engine = create_store_engine(Settings())
+    settings = Settings()
+    key = settings.audit.audit_checkpoint_key.get_secret_value()
+    engine = create_store_engine(settings)
     try:
         report = verify_chain(engine)
+        checkpoints = check_checkpoints(engine, checkpoint_file(settings), key) if key else None
+        ok = report.ok and (checkpoints is None or checkpoints.ok)
+        if ok:
+            checkpoint_or_log(engine, settings)
     except StoreUnavailable as error:
         print(f"otelbi: {error.detail}", file=sys.stderr)
         return 2
+    except OSError as error:
+        print(f"otelbi: the audit checkpoints could not be read: {error}", file=sys.stderr)
+        return 2
     finally:
         engine.dispose()
-    print(json.dumps(asdict(report)))
-    return 0 if report.ok else 1
+    checked = None if checkpoints is None else {**asdict(checkpoints), "ok": checkpoints.ok}
+    print(json.dumps({**asdict(report), "checkpoints": checked}))
+    return 0 if ok else 1
 
 
 def _db_grants(args: argparse.Namespace) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 
 from fastapi import FastAPI
 from opentelemetry.sdk.trace import SpanProcessor
@@ -14,8 +15,8 @@ from otelbi.domains import GATEWAY_SERVICE_NAME, Domain
 from otelbi.gateway.app import create_gateway_app
 from otelbi.gateway.report_job import GATEWAY_JOBS
 from otelbi.jobs.definitions import JobDefinition
-from otelbi.settings import RunMode, Settings
-from otelbi.telemetry import Telemetry, start_telemetry
+from otelbi.settings import RunMode, Settings, UnsafeSettings
+from otelbi.telemetry import FlushDeadline, Telemetry, start_telemetry
 from otelbi.wwi.jobs import JOBS as WWI_JOBS
 from otelbi.wwi.service import create_app as create_wwi_app
 
@@ -38,10 +39,15 @@ def worker_app() -> FastAPI:
 
     uvicorn starts each worker anew and calls this factory in it: the settings are read
     from the environment the command line prepared, the logging configured per process.
+    Invalid settings end the process with exit code 2 and the one line `otelbi serve` prints.
     """
     from otelbi.telemetry import configure_logging  # noqa: PLC0415 - a worker's first step
 
-    settings = Settings()
+    try:
+        settings = Settings()
+    except UnsafeSettings as error:
+        print(f"otelbi: refusing to start: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
     mode = RunMode(os.environ[WORKER_MODE_VARIABLE])
     configure_logging(
         settings.telemetry.log_level, settings.telemetry.log_format, service=served_name(mode)
@@ -73,12 +79,16 @@ def build_app(
             settings.telemetry.otel_service_name,
         )
 
+    # At shutdown the process's services wait for their telemetry once in all, not in turn.
+    flush_deadline = FlushDeadline()
+
     def telemetry(service_name: str) -> Telemetry:
         return start_telemetry(
             service_name,
             settings.telemetry,
             honour_service_name=not all_in_one,
             extra_processors=span_processors,
+            flush_deadline=flush_deadline,
         )
 
     if mode is RunMode.AW:

@@ -14,9 +14,11 @@ from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
+import sqlalchemy as sa
 from dotenv import dotenv_values
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ENV_FILE = ".env"
@@ -25,6 +27,19 @@ MIN_SECRET_BYTES = 32
 
 class UnsafeSettings(Exception):
     """A configuration the product refuses to start with; the message is the one line to show."""
+
+
+def _invalid_settings(error: ValidationError) -> UnsafeSettings:
+    """Return the one line naming each invalid variable and what it expects, never its value
+    (a value may be a secret: a password inside a URL)."""
+    problems = []
+    for problem in error.errors(include_url=False, include_context=False, include_input=False):
+        name = str(problem["loc"][0]).upper() if problem["loc"] else "a setting"
+        expected = problem["msg"].removeprefix("Value error, ")
+        problems.append(f"{name} is invalid: {expected[:1].lower()}{expected[1:]}")
+    return UnsafeSettings(
+        f"{'; '.join(problems)} (set in the environment or .env; the value is not shown)"
+    )
 
 
 class RunMode(StrEnum):
@@ -71,9 +86,29 @@ class StoreSettings(BaseSettings):
     # for one before it answers 503 naming the store.
     store_pool_size: int = Field(20, ge=1, le=200)
     store_pool_timeout_seconds: float = Field(10.0, gt=0, le=120)
+    store_connect_timeout_seconds: int = Field(5, ge=2, le=120)
+    """How long opening a PostgreSQL connection may take (libpq's connect_timeout, 2 s at
+    least): a store that does not answer fails a call, a probe or a shutdown write in this
+    time instead of the operating system's TCP timeout."""
     postgres_sslmode: Literal[
         "disable", "allow", "prefer", "require", "verify-ca", "verify-full"
     ] = "prefer"
+
+    @field_validator("postgres_url")
+    @classmethod
+    def _postgresql_url(cls, value: SecretStr) -> SecretStr:
+        """Return the URL when SQLAlchemy reads it as a PostgreSQL one (its own error would
+        repeat the URL, password and all)."""
+        text = value.get_secret_value()
+        if not text:
+            return value
+        try:
+            backend = sa.make_url(text).get_backend_name()
+        except (sa.exc.ArgumentError, ValueError):
+            backend = ""
+        if backend not in ("postgresql", "postgres"):
+            raise ValueError("expected postgresql://USER:PASSWORD@HOST:PORT/DATABASE")
+        return value
 
 
 class AuditSettings(BaseSettings):
@@ -83,6 +118,12 @@ class AuditSettings(BaseSettings):
 
     # true: the call answers 503 and its result is withheld; false: logged at ERROR, delivered.
     audit_fail_closed: bool = True
+    # Signed checkpoints of the chain's head, outside the store (store/audit_checkpoint.py):
+    # the HMAC-SHA256 key (empty: no checkpoints), the file (empty: audit-checkpoints.jsonl
+    # in REPORT_OUTPUT_DIR) and how often the gateway appends one.
+    audit_checkpoint_key: SecretStr = SecretStr("")
+    audit_checkpoint_file: str = ""
+    audit_checkpoint_interval_minutes: int = Field(15, ge=1, le=1440)
 
 
 class AuthSettings(BaseSettings):
@@ -101,6 +142,9 @@ class AuthSettings(BaseSettings):
     audit_read_scope: str = ""
     internal_service_shared_secret: SecretStr = SecretStr("")
     internal_service_allowed_issuers: str = "api-gateway"
+    # 401s from one client address within this window leave one auth.denied audit row (the
+    # next row carries the count of those not written); 0 = one row per 401.
+    auth_denied_audit_window_seconds: int = Field(60, ge=0, le=3600)
 
     @property
     def required_scopes(self) -> frozenset[str]:
@@ -190,6 +234,24 @@ class CacheSettings(BaseSettings):
     # How long Redis keeps an entry; entries of an old data version are never read again.
     result_cache_ttl_seconds: int = Field(86400, ge=1, le=30 * 86400)
 
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: SecretStr) -> SecretStr:
+        """Return the URL when its scheme and port are Redis's (else the cache would fail at
+        start with a traceback)."""
+        text = value.get_secret_value()
+        if not text:
+            return value
+        try:
+            url = urlsplit(text)
+            # `.port` raises ValueError on a port that is not a number.
+            readable = url.scheme in ("redis", "rediss", "unix") and url.port != 0
+        except ValueError:
+            readable = False
+        if not readable:
+            raise ValueError("expected redis://[:PASSWORD@]HOST:PORT/DB, rediss://… or unix://…")
+        return value
+
 
 class JobSettings(BaseSettings):
     """The scheduled jobs of each service."""
@@ -198,6 +260,9 @@ class JobSettings(BaseSettings):
 
     jobs_enabled: bool = True
     jobs_startup_delay_seconds: float = Field(20.0, ge=0, le=60)
+    # A running job renews its heartbeat every third of this; a replica (or the next start)
+    # marks a run whose heartbeat is older `interrupted` (jobs/leases.py).
+    jobs_lease_seconds: float = Field(60.0, ge=3, le=3600)
 
 
 class ReportSettings(BaseSettings):
@@ -206,6 +271,15 @@ class ReportSettings(BaseSettings):
     model_config = _config()
 
     report_output_dir: Path = Path("/tmp/otel-bi-reports")  # noqa: S108 - the documented default
+    # Files a crash left behind (gateway/report_orphans.py) are removed once this old.
+    report_orphan_age_minutes: int = Field(60, ge=0, le=10080)
+    # Reports generated at once per gateway, and how long another request waits for a slot
+    # before it answers 429 (Retry-After).
+    report_max_concurrent: int = Field(2, ge=1, le=32)
+    report_queue_seconds: float = Field(10.0, ge=0, le=300)
+    # Per user (per client address with authentication off); 0 = no limit.
+    report_generate_per_minute: int = Field(5, ge=0, le=600)
+    export_requests_per_minute: int = Field(60, ge=0, le=6000)
 
 
 class TelemetrySettings(BaseSettings):
@@ -237,12 +311,21 @@ class TopologySettings(BaseSettings):
     # Processes serving the port (uvicorn workers), each a full copy of what `otelbi serve`
     # runs: one per core with the PostgreSQL store; keep 1 with SQLite (docs/performance.md).
     workers: int = Field(1, ge=1, le=64)
+    # On SIGTERM, how long requests in flight may still finish before they are cut off.
+    shutdown_grace_seconds: int = Field(2, ge=0, le=300)
 
 
 class Settings:
     """All settings, read once at start."""
 
     def __init__(self, env_file: str | None = ENV_FILE) -> None:
+        """Read every group; raise UnsafeSettings naming an invalid variable, not its value."""
+        try:
+            self._read(env_file)
+        except ValidationError as error:
+            raise _invalid_settings(error) from None
+
+    def _read(self, env_file: str | None) -> None:
         self.warehouse = WarehouseSettings(_env_file=env_file)
         self.store = StoreSettings(_env_file=env_file)
         self.audit = AuditSettings(_env_file=env_file)

@@ -45,7 +45,14 @@ def test_health_is_ok_and_every_container_passes_its_health_check(
     assert health.status_code == 200, health.text
     assert health.json() == {
         "status": "ok",
-        "checks": {"store": "ok", "aw_warehouse": "ok", "wwi_warehouse": "ok"},
+        "checks": {
+            "store": "ok",
+            "audit_chain": "ok",
+            "aw_warehouse": "ok",
+            "wwi_warehouse": "ok",
+            "report_directory": "ok",
+            "identity_provider": None,
+        },
     }
     for service in SERVICE_CONTAINERS:
         check = podman("healthcheck", "run", stack.container(service), check=False)

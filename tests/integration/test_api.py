@@ -70,7 +70,14 @@ def test_health_is_ok_when_everything_answers(client: TestClient) -> None:
     assert response.status_code == 200
     assert response.json() == {
         "status": "ok",
-        "checks": {"store": "ok", "aw_warehouse": "ok", "wwi_warehouse": "ok"},
+        "checks": {
+            "store": "ok",
+            "audit_chain": "ok",
+            "aw_warehouse": "ok",
+            "wwi_warehouse": "ok",
+            "report_directory": "ok",
+            "identity_provider": None,
+        },
     }
 
 

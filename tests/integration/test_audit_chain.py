@@ -1,7 +1,8 @@
 """The audit log's hash chain on PostgreSQL and SQLite: appended rows form one unbroken
 chain, even under concurrent writers; an edit, a deletion or a re-hashed forgery made by
 someone who can switch the append-only triggers off is named by `verify_chain`, by
-`otelbi audit verify` and by GET /api/audit/verify."""
+`otelbi audit verify` and by GET /api/audit/verify. (Rows inserted by the application role:
+test_audit_head.py.)"""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from otelbi import cli
 from otelbi.service_layout import build_app
 from otelbi.settings import RunMode, Settings
 from otelbi.store import audit
+from otelbi.store.audit_verify import ChainReport, verify_chain
 from otelbi.store.engine import create_store_engine
 from otelbi.store.migrate import alembic_config, upgrade_to_head
 from otelbi.store.tables import Json, Timestamp, audit_log
@@ -106,15 +108,13 @@ def test_appended_rows_form_one_chain(store: sa.Engine) -> None:
         assert row["prev_hash"] == previous["row_hash"]
     for row in rows:
         assert row["row_hash"] == audit.row_hash(row)
-    assert audit.verify_chain(store) == audit.ChainReport(
-        ok=True, rows_checked=20, first_bad_id=None
+    assert verify_chain(store) == ChainReport(
+        ok=True, rows_checked=20, first_bad_id=None, head_id=ids[-1]
     )
 
 
 def test_an_empty_log_verifies(store: sa.Engine) -> None:
-    assert audit.verify_chain(store) == audit.ChainReport(
-        ok=True, rows_checked=0, first_bad_id=None
-    )
+    assert verify_chain(store) == ChainReport(ok=True, rows_checked=0, first_bad_id=None)
 
 
 def test_an_edited_row_is_named(store: sa.Engine) -> None:
@@ -122,8 +122,13 @@ def test_an_edited_row_is_named(store: sa.Engine) -> None:
     tampered = ids[6]
     _tamper(store, "UPDATE audit_log SET actor = 'mallory' WHERE id = :id", {"id": tampered})
     assert [row["actor"] for row in _stored_rows(store)].count("mallory") == 1
-    assert audit.verify_chain(store) == audit.ChainReport(
-        ok=False, rows_checked=7, first_bad_id=tampered
+    assert verify_chain(store) == ChainReport(
+        ok=False,
+        rows_checked=20,
+        first_bad_id=tampered,
+        bad_ids=[tampered],
+        bad_rows=1,
+        head_id=ids[-1],
     )
 
 
@@ -137,14 +142,19 @@ def test_an_edited_parameter_or_timestamp_is_named(store: sa.Engine) -> None:
         {"id": ids[15]},
     )
     _tamper(store, "UPDATE audit_log SET duration_ms = 99.001 WHERE id = :id", {"id": ids[11]})
-    assert audit.verify_chain(store).first_bad_id == ids[11]
+    assert verify_chain(store).bad_ids == [ids[11], ids[15]]
 
 
 def test_a_deleted_row_is_found_at_the_next_one(store: sa.Engine) -> None:
     ids = _append_rows(store, 20)
     _tamper(store, "DELETE FROM audit_log WHERE id = :id", {"id": ids[9]})
-    assert audit.verify_chain(store) == audit.ChainReport(
-        ok=False, rows_checked=10, first_bad_id=ids[10]
+    assert verify_chain(store) == ChainReport(
+        ok=False,
+        rows_checked=19,
+        first_bad_id=ids[10],
+        bad_ids=[ids[10]],
+        bad_rows=1,
+        head_id=ids[-1],
     )
 
 
@@ -156,12 +166,17 @@ def test_a_forged_row_with_a_recomputed_hash_is_found_at_the_next_one(store: sa.
         "UPDATE audit_log SET actor = 'mallory', row_hash = :hash WHERE id = :id",
         {"hash": audit.row_hash(forged), "id": ids[4]},
     )
-    assert audit.verify_chain(store) == audit.ChainReport(
-        ok=False, rows_checked=6, first_bad_id=ids[5]
+    assert verify_chain(store) == ChainReport(
+        ok=False,
+        rows_checked=20,
+        first_bad_id=ids[5],
+        bad_ids=[ids[5]],
+        bad_rows=1,
+        head_id=ids[-1],
     )
 
 
-TRICKY_PARAMETERS: dict[str, Any] = {
+TRICKY_PARAMETERS: dict[Any, Any] = {
     "big_float": 1e16,
     "huge_float": 1.7976931348623157e308,
     "small_float": 1e-7,
@@ -194,7 +209,7 @@ def test_values_are_stored_exactly_as_hashed(store: sa.Engine) -> None:
         ),
     )
     audit.append(store, _entry(2, duration_ms=-0.0001, status_code=None, trace_id=None))
-    assert audit.verify_chain(store).ok
+    assert verify_chain(store).ok
     first = _stored_rows(store)[0]
     assert first["actor"] == "a" * 255
     assert first["duration_ms"] == 12.346
@@ -235,7 +250,7 @@ def test_secrets_are_not_stored(store: sa.Engine) -> None:
         "header": "Bearer ***",
     }
     assert jwt not in json.dumps(stored)
-    assert audit.verify_chain(store).ok
+    assert verify_chain(store).ok
 
 
 def test_concurrent_threads_keep_one_chain(store: sa.Engine) -> None:
@@ -257,9 +272,8 @@ def test_concurrent_threads_keep_one_chain(store: sa.Engine) -> None:
     for worker in workers:
         worker.join(timeout=120)
     assert failures == []
-    assert audit.verify_chain(store) == audit.ChainReport(
-        ok=True, rows_checked=threads * per_thread, first_bad_id=None
-    )
+    report = verify_chain(store)
+    assert (report.ok, report.rows_checked, report.bad_ids) == (True, threads * per_thread, [])
     actors = [row["actor"] for row in _stored_rows(store)]
     assert actors != sorted(actors), "the writers did not overlap: the test proves nothing"
 
@@ -291,21 +305,11 @@ def test_concurrent_processes_keep_one_chain(postgres_url: str, tmp_path: Path) 
     ]
     errors = [process.communicate(timeout=120)[1] for process in processes]
     assert [process.returncode for process in processes] == [0, 0, 0, 0], errors
-    assert audit.verify_chain(engine) == audit.ChainReport(
-        ok=True, rows_checked=100, first_bad_id=None
-    )
+    report = verify_chain(engine)
+    assert (report.ok, report.rows_checked, report.bad_ids) == (True, 100, [])
     actors = [row["actor"] for row in _stored_rows(engine)]
     engine.dispose()
     assert actors != sorted(actors), "the processes did not overlap: the test proves nothing"
-
-
-def test_a_fork_is_refused_by_the_schema(store: sa.Engine) -> None:
-    _append_rows(store, 2)
-    second = _stored_rows(store)[1]
-    fork = {**second, "id": second["id"] + 1, "actor": "mallory"}
-    fork["row_hash"] = audit.row_hash(fork)
-    with pytest.raises(sa.exc.IntegrityError), store.begin() as connection:
-        connection.execute(audit_log.insert(), fork)
 
 
 def test_the_migration_chains_existing_rows(empty_store: sa.Engine) -> None:
@@ -339,11 +343,10 @@ def test_the_migration_chains_existing_rows(empty_store: sa.Engine) -> None:
             ],
         )
     upgrade_to_head(empty_store)
-    assert audit.verify_chain(empty_store) == audit.ChainReport(
-        ok=True, rows_checked=5, first_bad_id=None
-    )
+    report = verify_chain(empty_store)
+    assert (report.ok, report.rows_checked, report.bad_ids) == (True, 5, [])
     audit.append(empty_store, _entry(6))
-    assert audit.verify_chain(empty_store).rows_checked == 6
+    assert verify_chain(empty_store).rows_checked == 6
     for change in ("UPDATE audit_log SET actor = 'mallory'", "DELETE FROM audit_log"):
         with (
             pytest.raises(sa.exc.DBAPIError, match="append-only"),
@@ -361,13 +364,23 @@ def test_the_command_line_names_the_edited_row(
         "ok": True,
         "rows_checked": 20,
         "first_bad_id": None,
+        "bad_ids": [],
+        "bad_rows": 0,
+        "head_id": ids[-1],
+        "head_matches": True,
+        "checkpoints": None,
     }
     _tamper(store, "UPDATE audit_log SET actor = 'mallory' WHERE id = :id", {"id": ids[12]})
     assert cli.main(["audit", "verify"]) == 1
     assert json.loads(capsys.readouterr().out) == {
         "ok": False,
-        "rows_checked": 13,
+        "rows_checked": 20,
         "first_bad_id": ids[12],
+        "bad_ids": [ids[12]],
+        "bad_rows": 1,
+        "head_id": ids[-1],
+        "head_matches": True,
+        "checkpoints": None,
     }
 
 
@@ -382,11 +395,8 @@ def test_the_endpoint_names_a_row_edited_after_real_calls(
             domain = "aw" if days_back % 2 else "wwi"
             response = client.get(f"/api/{domain}/sales/kpis", params={"days_back": days_back})
             assert response.status_code == 200
-        assert client.get("/api/audit/verify").json() == {
-            "ok": True,
-            "rows_checked": 20,
-            "first_bad_id": None,
-        }
+        verified = client.get("/api/audit/verify").json()
+        assert (verified["ok"], verified["rows_checked"], verified["bad_ids"]) == (True, 20, [])
         target = client.get("/api/audit", params={"limit": 8}).json()[-1]["id"]
         _tamper(
             engine,
@@ -395,5 +405,13 @@ def test_the_endpoint_names_a_row_edited_after_real_calls(
         )
         report = client.get("/api/audit/verify")
         assert report.status_code == 200
-        assert report.json() == {"ok": False, "rows_checked": 13, "first_bad_id": target}
+        assert report.json() | {"head_id": 0} == {
+            "ok": False,
+            "rows_checked": 20,
+            "first_bad_id": target,
+            "bad_ids": [target],
+            "bad_rows": 1,
+            "head_id": 0,
+            "head_matches": True,
+        }
     engine.dispose()

@@ -21,6 +21,7 @@ from otelbi import cli
 from otelbi.service_layout import JOBS_BY_SERVICE, build_app
 from otelbi.settings import RunMode, Settings
 from otelbi.store import audit
+from otelbi.store.audit_verify import verify_chain
 from otelbi.store.migrate import upgrade_to_head
 from otelbi.store.roles import APP_TABLE_PRIVILEGES, app_role_grants
 from otelbi.store.tables import metadata
@@ -157,7 +158,7 @@ def test_the_product_runs_as_the_app_role(app_as_role: AppRole) -> None:
     owner = _engine(app_as_role.owner_url)
     with owner.connect() as connection:
         runs = connection.execute(sa.text("SELECT job_id, status, error FROM job_executions")).all()
-    assert audit.verify_chain(owner).ok
+    assert verify_chain(owner).ok
     owner.dispose()
     assert len(runs) == sum(len(jobs) for jobs in JOBS_BY_SERVICE.values())
     for job_id, status, error in runs:

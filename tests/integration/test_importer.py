@@ -4,6 +4,7 @@ and refuses files whose columns do not match the declarations."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ import duckdb
 import pytest
 
 from otelbi.domains import Domain
+from otelbi.warehouse.engines import duckdb_path
 from otelbi.warehouse.importer import ImportFailed, import_warehouse
 from tests.conftest import AW_EXTRACT, WWI_EXTRACT
 
@@ -35,15 +37,55 @@ def _cli(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_wwi_import_names_the_tables_it_did_not_find(tmp_path: Path) -> None:
+def test_wwi_import_refuses_an_incomplete_extract_naming_the_tables_not_found(
+    tmp_path: Path,
+) -> None:
     result = _cli("import", "wwi", "--from", str(WWI_EXTRACT), data_dir=tmp_path)
-    assert result.returncode == 0, result.stderr
-    assert "loaded    Fact.Purchase: 8,367 rows" in result.stdout
-    assert "loaded    Fact.Stock Holding: 227 rows" in result.stdout
-    not_found = next(line for line in result.stdout.splitlines() if "NOT FOUND" in line)
+    assert result.returncode == 2, result.stderr
+    [line] = result.stderr.splitlines()
     for table in MISSING_FROM_WWI_EXTRACT:
-        assert table in not_found
-    assert "--fill-missing" in result.stdout
+        assert table in line
+    assert "--fill-missing" in line
+    assert not duckdb_path(Domain.WWI, tmp_path).exists()
+
+
+def _working_aw_warehouse(data_dir: Path) -> tuple[Path, bytes]:
+    """Return the path of a freshly imported AW warehouse under `data_dir` and its bytes."""
+    path = duckdb_path(Domain.AW, data_dir)
+    import_warehouse(Domain.AW, path, AW_EXTRACT)
+    return path, path.read_bytes()
+
+
+@pytest.mark.parametrize("source_kind", ["empty", "wrong extract", "empty table", "bad schema"])
+def test_a_bad_source_exits_2_in_one_line_and_leaves_the_warehouse_byte_identical(
+    tmp_path: Path, source_kind: str
+) -> None:
+    path, before = _working_aw_warehouse(tmp_path)
+    source = tmp_path / "source"
+    source.mkdir()
+    if source_kind == "wrong extract":
+        shutil.copy(WWI_EXTRACT / "fact_purchase.csv", source)
+    elif source_kind != "empty":
+        for file in AW_EXTRACT.glob("*.parquet"):
+            (source / file.name).symlink_to(file)
+        (source / "DimCurrency.parquet").unlink()
+        header = "CurrencyKey,CurrencyAlternateKey,CurrencyName\n"
+        if source_kind == "bad schema":
+            header = "CurrencyKey,CurrencyAlternateKey,CurrencyName,Colour\n1,AFA,Afghani,red\n"
+        (source / "DimCurrency.csv").write_text(header)
+    result = _cli("import", "aw", "--from", str(source), "--fill-missing", data_dir=tmp_path)
+    assert result.returncode == 2, result.stdout
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"otelbi: import failed, {path} unchanged: {source}")
+    expected = {
+        "empty": "holds none of the aw tables",
+        "wrong extract": "holds none of the aw tables",
+        "empty table": "DimCurrency.csv: no rows",
+        "bad schema": "Colour are not in dbo.DimCurrency",
+    }[source_kind]
+    assert expected in line
+    assert path.read_bytes() == before
+    assert [p.name for p in path.parent.iterdir()] == [path.name]
 
 
 def test_wwi_import_with_fill_missing_generates_consistent_facts(tmp_path: Path) -> None:
@@ -98,7 +140,7 @@ def test_a_value_of_the_wrong_type_is_refused_naming_the_file(tmp_path: Path) ->
         "CurrencyKey|CurrencyAlternateKey|CurrencyName\none|AFA|Afghani\n"
     )
     with pytest.raises(ImportFailed, match=r"DimCurrency\.csv"):
-        import_warehouse(Domain.AW, tmp_path / "aw.duckdb", source)
+        import_warehouse(Domain.AW, tmp_path / "aw.duckdb", source, fill_missing=True)
 
 
 def test_a_failed_import_keeps_the_previous_warehouse(tmp_path: Path) -> None:
@@ -117,5 +159,5 @@ def test_a_failed_import_keeps_the_previous_warehouse(tmp_path: Path) -> None:
 
 def test_import_from_a_missing_directory_fails_clearly(tmp_path: Path) -> None:
     result = _cli("import", "aw", "--from", str(tmp_path / "nowhere"), data_dir=tmp_path)
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert "is not a directory" in result.stderr

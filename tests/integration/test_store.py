@@ -3,8 +3,10 @@ the audit log and export records cannot be changed after the fact — on Postgre
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -137,3 +139,32 @@ def test_concurrent_first_starts_migrate_once(postgres_url: str, tmp_path: Path)
         ).scalar()
     engine.dispose()
     assert triggers == 3  # audit_log, export_records, report_records: each created once
+
+
+def test_a_store_that_accepts_but_never_answers_fails_within_the_connect_timeout(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A partitioned PostgreSQL (the connection is accepted, nothing comes back) must fail a
+    connect, not hold it for the operating system's TCP timeout: shutdown writes, probes and
+    calls all wait on it."""
+    with socket.create_server(("127.0.0.1", 0), backlog=8) as silent:
+        port = silent.getsockname()[1]
+        monkeypatch.setenv("POSTGRES_URL", f"postgresql://otelbi@127.0.0.1:{port}/otelbi")
+        monkeypatch.setenv("STORE_CONNECT_TIMEOUT_SECONDS", "2")
+        engine = create_store_engine(Settings(env_file=None))
+        outcome: list[BaseException | None] = []
+
+        def connect() -> None:
+            try:
+                with engine.connect():
+                    outcome.append(None)
+            except BaseException as error:  # handed to the test thread
+                outcome.append(error)
+
+        attempt = threading.Thread(target=connect, daemon=True)
+        attempt.start()
+        attempt.join(timeout=60)
+        engine.dispose()
+    assert outcome, "the connect was still waiting a minute later"
+    assert isinstance(outcome[0], sa.exc.OperationalError)
+    assert "timeout" in str(outcome[0]).lower()

@@ -101,3 +101,97 @@ def test_cli_refuses_unsafe_start_with_one_line(tmp_path: Path) -> None:
     assert len(lines) == 1
     assert "FRONTEND_JWT_ISSUER_URL" in lines[0]
     assert "REQUIRE_FRONTEND_AUTH=false" in lines[0]
+
+
+SECRET_IN_URL = "hunter2-never-echoed"
+BAD_SETTINGS = {
+    "PORT": "abc",
+    "POSTGRES_URL": f"postgres//otelbi:{SECRET_IN_URL}@db.internal/otelbi",
+    "STORE_POOL_SIZE": f"{SECRET_IN_URL}",
+    "REDIS_URL": f"redis//:{SECRET_IN_URL}@cache:6379/0",
+}
+
+
+@pytest.mark.parametrize(
+    ("variable", "command"),
+    [
+        ("PORT", ["-m", "otelbi.cli", "serve"]),
+        ("POSTGRES_URL", ["-m", "otelbi.cli", "serve", "gateway"]),
+        ("POSTGRES_URL", ["-m", "otelbi.cli", "audit", "verify"]),
+        ("STORE_POOL_SIZE", ["-m", "otelbi.cli", "jobs", "list"]),
+        ("REDIS_URL", ["-m", "otelbi.cli", "serve"]),
+        # What `otelbi serve` runs in each worker process when WORKERS > 1.
+        ("PORT", ["-m", "uvicorn", "--factory", "otelbi.service_layout:worker_app"]),
+    ],
+)
+def test_an_invalid_setting_is_one_line_naming_it_without_its_value(
+    tmp_path: Path, variable: str, command: list[str]
+) -> None:
+    env = {
+        **os.environ,
+        "DATA_DIR": str(tmp_path),
+        "REQUIRE_FRONTEND_AUTH": "false",
+        "OTELBI_SERVE_MODE": "aw",
+        variable: BAD_SETTINGS[variable],
+    }
+    result = subprocess.run(
+        [sys.executable, *command],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert f"{variable} is invalid: " in lines[0]
+    assert SECRET_IN_URL not in result.stderr + result.stdout
+    assert BAD_SETTINGS[variable] not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://otelbi:secret@db.internal:5432/otelbi",
+        "postgres://otelbi@db.internal/otelbi",
+        "postgresql+psycopg://otelbi:secret@/otelbi?host=/run/postgresql",
+    ],
+)
+def test_a_postgresql_url_in_any_usual_form_is_accepted(
+    monkeypatch: pytest.MonkeyPatch, url: str
+) -> None:
+    monkeypatch.setenv("POSTGRES_URL", url)
+    assert Settings(env_file=None).store.postgres_url.get_secret_value() == url
+
+
+@pytest.mark.parametrize(
+    "url", ["mysql://otelbi:secret@db/otelbi", "postgresql://otelbi:secret@db:54x2/otelbi"]
+)
+def test_a_url_of_another_database_or_a_bad_port_is_refused(
+    monkeypatch: pytest.MonkeyPatch, url: str
+) -> None:
+    monkeypatch.setenv("POSTGRES_URL", url)
+    with pytest.raises(UnsafeSettings, match="POSTGRES_URL is invalid: expected postgresql://"):
+        Settings(env_file=None)
+
+
+@pytest.mark.parametrize(
+    ("url", "accepted"),
+    [
+        ("redis://:secret@cache:6379/0", True),
+        ("rediss://cache", True),
+        ("unix:///run/redis.sock", True),
+        ("http://cache:6379/0", False),
+        ("redis://:secret@cache:63x9/0", False),
+    ],
+)
+def test_a_redis_url_needs_a_redis_scheme_and_a_numeric_port(
+    monkeypatch: pytest.MonkeyPatch, url: str, accepted: bool
+) -> None:
+    monkeypatch.setenv("REDIS_URL", url)
+    if accepted:
+        assert Settings(env_file=None).cache.redis_url.get_secret_value() == url
+    else:
+        with pytest.raises(UnsafeSettings, match="REDIS_URL is invalid: expected redis://"):
+            Settings(env_file=None)

@@ -28,7 +28,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Return ok when the store and both warehouses answer; 503 naming what failed otherwise. */
+        /**
+         * Return ok when the store and both warehouses answer, the audit chain's head is
+         * @description Return ok when the store and both warehouses answer, the audit chain's head is
+         *     intact, the report directory takes files and the identity provider serves its keys;
+         *     503 naming what failed otherwise.
+         */
         get: operations["gateway_health"];
         put?: never;
         post?: never;
@@ -68,7 +73,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Return {"ok", "rows_checked", "first_bad_id"} after walking the whole hash chain. */
+        /** Return which rows are bad, and whether the head matches, after walking the chain. */
         get: operations["gateway_audit_verify"];
         put?: never;
         post?: never;
@@ -591,7 +596,8 @@ export interface paths {
          * Return the recommendations under the scenario against the baseline, stored (201).
          * @description Return the recommendations under the scenario against the baseline, stored (201).
          *
-         *     A repeated Idempotency-Key with the same body returns the first result (200).
+         *     A repeated Idempotency-Key with the same body returns the first result (200). The
+         *     scenario and the call's audit row are stored together, or neither is.
          */
         post: operations["wwi_scenarios_create"];
         delete?: never;
@@ -851,9 +857,11 @@ export interface components {
         };
         /**
          * ChainReport
-         * @description The outcome of walking the chain: `first_bad_id` is None when `ok`.
+         * @description The outcome of walking the chain: `ok` when no row is bad and the head matches.
          *
-         *     `rows_checked` counts the rows walked, up to and including the first bad one.
+         *     `bad_ids` lists the bad rows (up to NAMED_AT_MOST; `bad_rows` counts them all) and
+         *     `first_bad_id` is the first of them. `head_matches` says whether the walk ended at the
+         *     row the writer recorded as its last (`head_id`); `rows_checked` counts every row walked.
          */
         ChainReport: {
             /** Ok */
@@ -862,6 +870,23 @@ export interface components {
             rows_checked: number;
             /** First Bad Id */
             first_bad_id: number | null;
+            /** Bad Ids */
+            bad_ids?: number[];
+            /**
+             * Bad Rows
+             * @default 0
+             */
+            bad_rows: number;
+            /**
+             * Head Id
+             * @default 0
+             */
+            head_id: number;
+            /**
+             * Head Matches
+             * @default true
+             */
+            head_matches: boolean;
         };
         /**
          * ClientConfig
@@ -976,10 +1001,16 @@ export interface components {
         GatewayHealthChecks: {
             /** Store */
             store: string;
+            /** Audit Chain */
+            audit_chain: string;
             /** Aw Warehouse */
             aw_warehouse: string;
             /** Wwi Warehouse */
             wwi_warehouse: string;
+            /** Report Directory */
+            report_directory: string;
+            /** Identity Provider */
+            identity_provider: string | null;
         };
         /**
          * Grain
@@ -1082,7 +1113,7 @@ export interface components {
          * @description Where a job execution stands.
          * @enum {string}
          */
-        JobStatus: "running" | "succeeded" | "failed" | "skipped";
+        JobStatus: "running" | "succeeded" | "failed" | "skipped" | "interrupted";
         /**
          * KpiBlock
          * @description Sales figures of one window.

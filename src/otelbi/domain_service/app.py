@@ -80,6 +80,7 @@ def create_domain_app(
             # A job run may follow a warehouse load: the next view call re-reads the version.
             on_run_start=state.data_version.expire,
         )
+        state.jobs.open()
         app.state.service = state
         if not settings.audit.audit_fail_closed:
             log.warning(
@@ -95,7 +96,7 @@ def create_domain_app(
         yield
         if settings.jobs.jobs_enabled:
             scheduler.stop()
-        state.background.shutdown(wait=True, cancel_futures=True)
+        state.jobs.close()
         warehouse.dispose()
         if state.results is not None:
             state.results.close()

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Iterator
-from dataclasses import replace
-from typing import Annotated
+from collections.abc import AsyncIterator, Iterator, Mapping
+from dataclasses import dataclass, replace
+from typing import Annotated, Any
 
 import sqlalchemy as sa
 from fastapi import Depends, Request
@@ -68,44 +68,66 @@ RESULT_CACHE_PARAMETER = "result_cache"
 hit, miss, shared or off (domain_service/views.py)."""
 
 
+@dataclass
+class CallAudit:
+    """The audit row of the call in progress (request.state.call_audit).
+
+    A route that writes a business row appends `finished(...)` in the same transaction
+    (store.audit.chain_transaction) and then sets `written`, so no second row is added.
+    """
+
+    entry: audit.AuditEntry
+    started: float
+    written: bool = False
+
+    def add_parameters(self, parameters: Mapping[str, Any]) -> None:
+        """Record `parameters` with the call's query parameters."""
+        self.entry = replace(self.entry, parameters={**self.entry.parameters, **parameters})
+
+    def finished(self, outcome: str, status: int, detail: str | None = None) -> audit.AuditEntry:
+        """Return the call's row as it ends now."""
+        return replace(
+            self.entry,
+            outcome=outcome,
+            status_code=status,
+            detail=detail,
+            duration_ms=(time.perf_counter() - self.started) * 1000,
+        )
+
+
 async def audited_call(request: Request, state: StateDep, caller: CallerDep) -> AsyncIterator[None]:
     """Write one audit row for the call, after it ran and before its response leaves.
 
     If the row cannot be written the call fails with 503 (fail closed): an action whose
     audit row is missing must not have its result delivered. With AUDIT_FAIL_CLOSED=false
-    the failure is logged at ERROR and the response goes out.
+    the failure is logged at ERROR and the response goes out. A route that wrote the row
+    with its business write (CallAudit.written) gets no second one.
     """
-    started = time.perf_counter()
     span_context = trace.get_current_span().get_span_context()
     route = request.scope.get("route")
-    call = audit.AuditEntry(
-        actor=caller.subject,
-        domain=state.domain.value,
-        action=getattr(route, "name", None) or request.url.path,
-        resource=request.url.path,
-        parameters=dict(request.query_params),
-        trace_id=format(span_context.trace_id, "032x") if span_context.is_valid else None,
-        outcome="pending",
-        duration_ms=0.0,
+    call = CallAudit(
+        audit.AuditEntry(
+            actor=caller.subject,
+            domain=state.domain.value,
+            action=getattr(route, "name", None) or request.url.path,
+            resource=request.url.path,
+            parameters=dict(request.query_params),
+            trace_id=format(span_context.trace_id, "032x") if span_context.is_valid else None,
+            outcome="pending",
+            duration_ms=0.0,
+        ),
+        started=time.perf_counter(),
     )
+    request.state.call_audit = call
 
     async def record(outcome: str, status: int, detail: str | None = None) -> None:
-        elapsed_ms = (time.perf_counter() - started) * 1000
-        parameters = call.parameters
         lookup = getattr(request.state, RESULT_CACHE_PARAMETER, None)
         if lookup is not None:
-            parameters = {**parameters, RESULT_CACHE_PARAMETER: lookup}
+            call.add_parameters({RESULT_CACHE_PARAMETER: lookup})
         await run_in_threadpool(
             audit.record,
             state.store,
-            replace(
-                call,
-                parameters=parameters,
-                outcome=outcome,
-                status_code=status,
-                detail=detail,
-                duration_ms=elapsed_ms,
-            ),
+            call.finished(outcome, status, detail),
             fail_closed=state.settings.audit.audit_fail_closed,
         )
 
@@ -120,8 +142,18 @@ async def audited_call(request: Request, state: StateDep, caller: CallerDep) -> 
     except Exception as error:
         await record("error", 500, type(error).__name__)
         raise
-    await record("ok", 200)
+    if not call.written:
+        await record("ok", 200)
 
 
 Audited = Depends(audited_call, scope="function")
 """Router-level dependency: every route of the router is audited."""
+
+
+async def call_audit(request: Request, _audited: Annotated[None, Audited]) -> CallAudit:
+    """Return the audit row of the call in progress (the router's Audited dependency)."""
+    call: CallAudit = request.state.call_audit
+    return call
+
+
+CallAuditDep = Annotated[CallAudit, Depends(call_audit)]

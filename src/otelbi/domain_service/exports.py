@@ -59,7 +59,8 @@ def export_router(prefix: str) -> APIRouter:
     """Return the router of a domain's download routes, under `prefix`.
 
     Not `Audited` (see above); in the OpenAPI document each route answers a CSV, XLSX or PDF
-    file, or 503 when the warehouse or the store is down.
+    file, 503 when the warehouse or the store is down, or 429 from the gateway over
+    EXPORT_REQUESTS_PER_MINUTE.
     """
     return APIRouter(
         prefix=prefix,
@@ -70,7 +71,7 @@ def export_router(prefix: str) -> APIRouter:
                 (file_format.media_type for file_format in ExportFormat),
                 "The view as a file of the asked format",
             ),
-            **error_responses(503),
+            **error_responses(429, 503),
         },
     )
 

@@ -42,7 +42,7 @@ def job_router(domain: Domain) -> APIRouter:
         execution_id = await run_in_threadpool(runner.claim, job, scheduled_for)
         if execution_id is None:
             raise DependencyUnavailable(f"job {job_id} was claimed twice at {scheduled_for}")
-        state.background.submit(runner.run, job, execution_id, scheduled_for, actor=caller.subject)
+        runner.start(job, execution_id, scheduled_for, actor=caller.subject)
         return JobRunStarted(execution_id=execution_id, job_id=job_id, status="running")
 
     return router

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 
@@ -33,9 +32,6 @@ class ServiceState:
     data_version: DataVersion
     results: ResultCache | None = None
     jobs: JobRunner | None = None
-    background: ThreadPoolExecutor = field(
-        default_factory=lambda: ThreadPoolExecutor(max_workers=2, thread_name_prefix="job-run")
-    )
 
     def job_runner(self) -> JobRunner:
         """Return the service's job runner (set once the lifespan has started)."""

@@ -23,12 +23,14 @@ from otelbi.domains import GATEWAY_SERVICE_NAME, Domain
 from otelbi.gateway import audit_routes, jobs_routes, otlp_relay, reports_routes, routes
 from otelbi.gateway.openapi import install_openapi, operation_id
 from otelbi.gateway.report_job import GATEWAY_JOBS
+from otelbi.gateway.report_orphans import sweep_or_log
 from otelbi.gateway.state import GatewayState
 from otelbi.gateway.web_app import WebApp
 from otelbi.jobs.runner import JobRunner
 from otelbi.jobs.scheduler import JobScheduler
 from otelbi.security.user_tokens import UserTokenValidator
 from otelbi.settings import Settings
+from otelbi.store.audit_checkpoint import checkpoint_or_log, checkpoint_periodically
 from otelbi.store.engine import open_store
 from otelbi.telemetry import (
     AsIfOverTheNetwork,
@@ -48,7 +50,7 @@ log = logging.getLogger(__name__)
 SERVICE_TIMEOUT = httpx.Timeout(connect=5.0, read=300.0, write=60.0, pool=10.0)
 
 
-def create_gateway_app(
+def create_gateway_app(  # noqa: PLR0915 - the lifespan sets up every resource in order
     settings: Settings,
     telemetry: Telemetry,
     embedded_services: Mapping[Domain, FastAPI] | None = None,
@@ -99,6 +101,8 @@ def create_gateway_app(
                 telemetry=telemetry,
                 resources=(state,),
             )
+            state.jobs.open()
+            await asyncio.to_thread(sweep_or_log, store, settings)
             scheduler = JobScheduler(
                 state.jobs, startup_delay_seconds=settings.jobs.jobs_startup_delay_seconds
             )
@@ -108,11 +112,14 @@ def create_gateway_app(
                 log.warning("REQUIRE_FRONTEND_AUTH=false: the API answers without a login")
             if web_app is not None:
                 web_app.warn_if_not_built()
+            checkpoints = asyncio.create_task(checkpoint_periodically(store, settings))
             yield
+            checkpoints.cancel()
             if settings.jobs.jobs_enabled:
                 scheduler.stop()
-            # Off the loop: a running report job waits on this loop for its views.
-            await asyncio.to_thread(state.background.shutdown, wait=True, cancel_futures=True)
+            # Off the loop: closing writes to the store.
+            await asyncio.to_thread(state.jobs.close)
+            await asyncio.to_thread(checkpoint_or_log, store, settings)
         store.dispose()
         telemetry.shutdown()
 

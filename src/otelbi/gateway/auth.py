@@ -4,7 +4,8 @@
 `require_scope(setting)` adds one more scope for a powerful endpoint (running jobs, reading
 the audit log, generating reports); an empty setting, or authentication switched off, lets
 everyone through. Every 401 and 403 leaves an `auth.denied` audit row naming the failed check,
-the client address and the trace id, never the token.
+the client address and the trace id, never the token — except that 401s from one address
+within AUTH_DENIED_AUDIT_WINDOW_SECONDS leave one row (gateway/denied_bursts.py).
 """
 
 from __future__ import annotations
@@ -66,8 +67,13 @@ async def current_user(
         await record_denial(request, state, denial, actor=denial.subject)
         raise
     except Unauthenticated as denial:
+        unrecorded = state.denied_bursts.admit(request.client.host if request.client else "")
+        if unrecorded is None:
+            raise  # counted: its address's row for this window is written already
         claimed = _unverified_subject(authorization)
-        extra = {"unverified_subject": claimed} if claimed else {}
+        extra: dict[str, Any] = {"unverified_subject": claimed} if claimed else {}
+        if unrecorded:
+            extra["unrecorded_since_last_row"] = unrecorded
         await record_denial(request, state, denial, actor=UNAUTHENTICATED_ACTOR, extra=extra)
         raise
 

@@ -26,6 +26,7 @@ from starlette.requests import ClientDisconnect
 from otelbi.domains import GATEWAY_SERVICE_NAME, Domain
 from otelbi.errors import DependencyUnavailable
 from otelbi.gateway.auth import check_scope, jobs_run_scope
+from otelbi.gateway.rate_limits import principal
 from otelbi.gateway.state import GatewayState
 from otelbi.security.internal_tokens import mint_internal_token
 from otelbi.security.user_tokens import User
@@ -55,6 +56,8 @@ SCOPED_SERVICE_ROUTES: tuple[tuple[str, re.Pattern[str], Callable[[Settings], st
     ("POST", re.compile(r"/api/[^/]+/jobs/[^/]+/run/?"), jobs_run_scope),
 )
 """(method, service path, the setting naming the scope) of service routes with an extra scope."""
+EXPORT_PATH = re.compile(r"/api/[^/]+/export/.+")
+"""Service exports: counted against EXPORT_REQUESTS_PER_MINUTE per user (rate_limits.py)."""
 
 
 def internal_authorization(state: GatewayState, domain: Domain, subject: str) -> str:
@@ -114,6 +117,9 @@ async def forward(
     for method, path_pattern, scope_setting in SCOPED_SERVICE_ROUTES:
         if outbound.method == method and path_pattern.fullmatch(outbound.url.path):
             await check_scope(request, state, user, scope_setting(state.settings))
+    if EXPORT_PATH.fullmatch(outbound.url.path):
+        key = principal(request, user, authenticated=state.user_tokens is not None)
+        state.limits.count_export(key)
     try:
         response = await _unless_the_client_leaves(request, client.send(outbound, stream=True))
     except httpx.TransportError as error:

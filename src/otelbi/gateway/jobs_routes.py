@@ -60,7 +60,7 @@ async def run_gateway_job(job_id: str, state: GatewayDep, user: JobsRunner) -> J
     execution_id = await run_in_threadpool(runner.claim, job, scheduled_for)
     if execution_id is None:
         raise DependencyUnavailable(f"job {job_id} was claimed twice at {scheduled_for}")
-    state.background.submit(runner.run, job, execution_id, scheduled_for, actor=user.subject)
+    runner.start(job, execution_id, scheduled_for, actor=user.subject)
     return JobRunStarted(execution_id=execution_id, job_id=job_id, status="running")
 
 

@@ -28,8 +28,7 @@ import math
 import os
 import ssl
 import time
-from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from types import TracebackType
 from typing import Annotated, Any, Self
 
@@ -41,6 +40,7 @@ from pydantic import BaseModel, Field
 
 from otelbi.errors import InvalidInput, TooManyRequests, UnsupportedMediaType
 from otelbi.gateway.auth import CurrentUser, GatewayDep
+from otelbi.gateway.rate_limits import TokenBuckets
 from otelbi.settings import TelemetrySettings
 from otelbi.telemetry.providers import traces_destination
 from otelbi.web.body_limit import BodyTooLarge
@@ -56,8 +56,6 @@ CONTENT_ENCODINGS = frozenset({"", "identity", "gzip", "deflate"})
 FORWARD_TIMEOUT = httpx.Timeout(3.0)
 """A collector slower than this costs the browser's spans, never a page's patience."""
 WARNING_INTERVAL_SECONDS = 60.0
-MAX_TRACKED_CLIENTS = 10_000
-"""Rate-limit buckets kept at most; the least recently seen client's goes first."""
 
 _BINARY = {"type": "string", "format": "binary"}
 
@@ -75,53 +73,6 @@ class OtlpExportResponse(BaseModel):
     """OTLP's ExportTraceServiceResponse as JSON: `{}`, or the spans the collector refused."""
 
     partial_success: OtlpPartialSuccess | None = Field(None, alias="partialSuccess")
-
-
-class TokenBuckets:
-    """Per-client token buckets: `per_minute` requests a minute, in bursts of up to as many.
-
-    Memory stays bounded: a bucket idle for a minute is full again, the same as no bucket,
-    so it is dropped; beyond `max_keys` clients the least recently seen is dropped too.
-    """
-
-    def __init__(
-        self,
-        per_minute: int,
-        *,
-        max_keys: int = MAX_TRACKED_CLIENTS,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self._capacity = float(per_minute)
-        self._per_second = per_minute / 60.0
-        self._max_keys = max_keys
-        self._clock = clock
-        # key -> (tokens left, when last counted); least recently seen first.
-        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
-
-    def __len__(self) -> int:
-        return len(self._buckets)
-
-    def take(self, key: str) -> float:
-        """Return 0 and count the request if `key` may send now, else the seconds to wait."""
-        now = self._clock()
-        tokens, counted_at = self._buckets.pop(key, (self._capacity, now))
-        tokens = min(self._capacity, tokens + (now - counted_at) * self._per_second)
-        wait = 0.0
-        if tokens >= 1.0:
-            tokens -= 1.0
-        else:
-            wait = (1.0 - tokens) / self._per_second
-        self._buckets[key] = (tokens, now)
-        self._evict(now)
-        return wait
-
-    def _evict(self, now: float) -> None:
-        full_after = self._capacity / self._per_second
-        while self._buckets:
-            _, counted_at = next(iter(self._buckets.values()))
-            if now - counted_at < full_after and len(self._buckets) <= self._max_keys:
-                return
-            self._buckets.popitem(last=False)
 
 
 class OtlpRelay:

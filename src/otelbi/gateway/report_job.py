@@ -2,12 +2,14 @@
 
 It runs in the gateway, which owns cross-domain work: the views are read from the services
 over the gateway's clients, the files written to REPORT_OUTPUT_DIR, and the report record
-carries the run's execution id.
+carries the run's execution id. Before writing, it sweeps the files crashed reports left
+(gateway/report_orphans.py).
 """
 
 from __future__ import annotations
 
 from otelbi.domains import GATEWAY_SERVICE_NAME
+from otelbi.gateway.report_orphans import sweep_or_log
 from otelbi.gateway.reports import ReportRequest, generate_report_in_thread
 from otelbi.gateway.state import GatewayState
 from otelbi.jobs.definitions import JobContext, JobDefinition, JobOutcome
@@ -17,8 +19,10 @@ WEEKLY_REPORT_TITLE = "OTel BI weekly report"
 
 
 def weekly_report(context: JobContext) -> JobOutcome:
-    """Write this week's full report (window: DEFAULT_HISTORY_DAYS)."""
+    """Sweep what crashed reports left, then write this week's full report (window:
+    DEFAULT_HISTORY_DAYS)."""
     state = context.resource(GatewayState)
+    sweep = sweep_or_log(state.store, state.settings)
     record = generate_report_in_thread(
         state,
         ReportRequest(
@@ -35,6 +39,7 @@ def weekly_report(context: JobContext) -> JobOutcome:
             "xlsx_path": record.xlsx.path,
             "pdf_path": record.pdf.path,
             "bytes": {"xlsx": record.xlsx.bytes, "pdf": record.pdf.bytes},
+            "orphans_removed": sweep.removed() if sweep is not None else None,
         },
     )
 

@@ -1,6 +1,7 @@
 """Full reports: POST /api/reports/generate writes one (REPORTS_GENERATE_SCOPE, if set),
 GET /api/reports lists them, GET /api/reports/{id} shows one and
-GET /api/reports/{id}/xlsx|pdf downloads its files (docs/exports.md, "Full reports")."""
+GET /api/reports/{id}/xlsx|pdf downloads its files (docs/exports.md, "Full reports").
+Generating is limited per user and in concurrency (gateway/rate_limits.py)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,14 @@ import datetime as dt
 import time
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Path, Query, Response
+from fastapi import APIRouter, Body, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from otelbi.errors import NotFound, OtelBiError
 from otelbi.gateway.auth import CurrentUser, GatewayDep, ReportsGenerator
+from otelbi.gateway.rate_limits import principal
+from otelbi.gateway.report_orphans import report_is_complete
 from otelbi.gateway.reports import (
     MEDIA_TYPES,
     REPORT_ID_PATTERN,
@@ -93,21 +96,27 @@ class ReportOut(BaseModel):
     name="gateway.reports.generate",
     status_code=201,
     response_description="The report, written",
+    responses=error_responses(429),
 )
 async def post_generate(
+    request: Request,
     state: GatewayDep,
     user: ReportsGenerator,
     response: Response,
     parameters: Annotated[ReportParameters | None, Body()] = None,
 ) -> ReportOut:
-    """Write a full report (XLSX + PDF of every view) to REPORT_OUTPUT_DIR and describe it."""
+    """Write a full report (XLSX + PDF of every view) to REPORT_OUTPUT_DIR and describe it;
+    429 over REPORT_GENERATE_PER_MINUTE or when no generation slot frees in time."""
     parameters = parameters or ReportParameters()
-    request = ReportRequest(
+    asked = ReportRequest(
         actor=user.subject,
         title=parameters.title or DEFAULT_TITLE,
         days_back=parameters.days_back or state.settings.analytics.default_history_days,
     )
-    record = await generate_report(state, request)
+    authenticated = state.user_tokens is not None
+    state.limits.count_report(principal(request, user, authenticated=authenticated))
+    async with state.limits.generation_slot():
+        record = await generate_report(state, asked)
     response.headers["Location"] = f"/api/reports/{record.id}"
     return ReportOut.of(record)
 
@@ -119,13 +128,14 @@ def list_reports(
     limit: Annotated[int | None, Query(ge=1, le=1000)] = None,
     execution_id: Annotated[int | None, Query(ge=1)] = None,
 ) -> list[ReportOut]:
-    """Return the generated reports, newest first (`execution_id`: one job run's)."""
+    """Return the generated reports with both files on the share, newest first
+    (`execution_id`: one job run's)."""
     records = recent_report_records(
         state.store,
         limit=limit or state.settings.analytics.storage_default_limit,
         execution_id=execution_id,
     )
-    return [ReportOut.of(record) for record in records]
+    return [ReportOut.of(record) for record in records if report_is_complete(record)]
 
 
 @router.get("/{report_id}", name="gateway.reports.get", responses=error_responses(404))

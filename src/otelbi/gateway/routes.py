@@ -13,8 +13,10 @@ from starlette.concurrency import run_in_threadpool
 from otelbi.domains import Domain
 from otelbi.engine_health import check_engine
 from otelbi.gateway.auth import CurrentUser, GatewayDep
+from otelbi.gateway.dependency_health import identity_provider_state, report_directory_state
 from otelbi.gateway.forwarding import forward, internal_authorization
 from otelbi.gateway.state import GatewayState
+from otelbi.store.audit_verify import chain_head_state
 from otelbi.web.probes import FailingChecks
 
 router = APIRouter(prefix="/api", tags=["gateway"])
@@ -49,8 +51,12 @@ class GatewayHealthChecks(BaseModel):
     """Each dependency: "ok", or what went wrong (and how to fix it, where known)."""
 
     store: str
+    audit_chain: str
     aw_warehouse: str
     wwi_warehouse: str
+    report_directory: str
+    identity_provider: str | None
+    """None when no login is required (REQUIRE_FRONTEND_AUTH=false)."""
 
 
 class GatewayHealth(BaseModel):
@@ -69,16 +75,33 @@ class GatewayHealth(BaseModel):
     },
 )
 async def get_health(state: GatewayDep) -> GatewayHealth | JSONResponse:
-    """Return ok when the store and both warehouses answer; 503 naming what failed otherwise."""
-    store, aw_warehouse, wwi_warehouse = await asyncio.gather(
+    """Return ok when the store and both warehouses answer, the audit chain's head is
+    intact, the report directory takes files and the identity provider serves its keys;
+    503 naming what failed otherwise."""
+    (
+        store,
+        audit_chain,
+        aw_warehouse,
+        wwi_warehouse,
+        report_directory,
+        identity_provider,
+    ) = await asyncio.gather(
         run_in_threadpool(_store_check, state),
+        run_in_threadpool(chain_head_state, state.store),
         _service_check(state, Domain.AW),
         _service_check(state, Domain.WWI),
+        run_in_threadpool(report_directory_state, state.settings.reports.report_output_dir),
+        run_in_threadpool(identity_provider_state, state.user_tokens),
     )
     checks = GatewayHealthChecks(
-        store=store, aw_warehouse=aw_warehouse, wwi_warehouse=wwi_warehouse
+        store=store,
+        audit_chain=audit_chain,
+        aw_warehouse=aw_warehouse,
+        wwi_warehouse=wwi_warehouse,
+        report_directory=report_directory,
+        identity_provider=identity_provider,
     )
-    if all(check == "ok" for check in (store, aw_warehouse, wwi_warehouse)):
+    if all(check in ("ok", None) for check in checks.model_dump().values()):
         return GatewayHealth(status="ok", checks=checks)
     degraded = GatewayHealth(status="degraded", checks=checks)
     return JSONResponse(degraded.model_dump(), status_code=503)

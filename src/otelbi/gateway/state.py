@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import httpx
 import sqlalchemy as sa
 
 from otelbi.domains import Domain
+from otelbi.gateway.denied_bursts import DeniedBursts
+from otelbi.gateway.rate_limits import ReportLimits
 from otelbi.jobs.runner import JobRunner
 from otelbi.security.user_tokens import UserTokenValidator
 from otelbi.settings import Settings
@@ -28,9 +29,12 @@ class GatewayState:
     loop: asyncio.AbstractEventLoop | None = None
     """The event loop the service clients belong to (jobs in other threads call through it)."""
     jobs: JobRunner | None = None
-    background: ThreadPoolExecutor = field(
-        default_factory=lambda: ThreadPoolExecutor(max_workers=2, thread_name_prefix="job-run")
-    )
+    limits: ReportLimits = field(init=False)
+    denied_bursts: DeniedBursts = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.limits = ReportLimits(self.settings)
+        self.denied_bursts = DeniedBursts(self.settings.auth.auth_denied_audit_window_seconds)
 
     def job_runner(self) -> JobRunner:
         """Return the gateway's job runner (set once the lifespan has started)."""

@@ -29,6 +29,8 @@ class JobStatus(StrEnum):
     SUCCEEDED = "succeeded"
     FAILED = "failed"
     SKIPPED = "skipped"
+    INTERRUPTED = "interrupted"
+    """Never finished: its service stopped, or its lease expired (the error column says which)."""
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ replica win each tick, so several replicas can run the same schedule against one
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any, Literal
 
 import sqlalchemy as sa
@@ -47,11 +47,13 @@ class JobRunStarted(BaseModel):
 
 def claim(store: sa.Engine, *, job_id: str, service: str, scheduled_for: dt.datetime) -> int | None:
     """Return the id of a new running execution, or None if another run claimed this tick."""
+    now = dt.datetime.now(dt.UTC)
     values = {
         "job_id": job_id,
         "service": service,
         "scheduled_for": scheduled_for,
-        "started_at": dt.datetime.now(dt.UTC),
+        "started_at": now,
+        "heartbeat_at": now,
         "status": JobStatus.RUNNING.value,
         "details": {},
     }
@@ -99,6 +101,60 @@ def finish(
                 error=error,
             )
         )
+
+
+def renew_leases(store: sa.Engine, execution_ids: Collection[int], now: dt.datetime) -> None:
+    """Record that the runs `execution_ids` are still alive at `now`."""
+    if not execution_ids:
+        return
+    with store.begin() as connection:
+        connection.execute(
+            job_executions.update()
+            .where(
+                job_executions.c.id.in_(execution_ids),
+                job_executions.c.status == JobStatus.RUNNING.value,
+            )
+            .values(heartbeat_at=now)
+        )
+
+
+def interrupt(store: sa.Engine, execution_ids: Collection[int], reason: str) -> list[int]:
+    """Mark the still-running executions among `execution_ids` interrupted; return their ids."""
+    if not execution_ids:
+        return []
+    return _interrupt(store, job_executions.c.id.in_(execution_ids), reason)
+
+
+def interrupt_stale(
+    store: sa.Engine, *, service: str, lease: dt.timedelta, now: dt.datetime
+) -> list[int]:
+    """Mark a service's running executions with no heartbeat for `lease` interrupted; return
+    their ids."""
+    last_sign_of_life = sa.func.coalesce(job_executions.c.heartbeat_at, job_executions.c.started_at)
+    reason = (
+        f"no heartbeat for {lease.total_seconds():g} s (JOBS_LEASE_SECONDS): the process "
+        "running it stopped or lost the store"
+    )
+    return _interrupt(
+        store,
+        sa.and_(job_executions.c.service == service, last_sign_of_life < now - lease),
+        reason,
+    )
+
+
+def _interrupt(store: sa.Engine, which: sa.ColumnElement[bool], reason: str) -> list[int]:
+    with store.begin() as connection:
+        rows = connection.execute(
+            job_executions.update()
+            .where(which, job_executions.c.status == JobStatus.RUNNING.value)
+            .values(
+                status=JobStatus.INTERRUPTED.value,
+                finished_at=dt.datetime.now(dt.UTC),
+                error=reason,
+            )
+            .returning(job_executions.c.id)
+        )
+        return sorted(int(execution_id) for execution_id in rows.scalars())
 
 
 def history(

@@ -2,6 +2,11 @@
 in job_executions and the audit log. A failing body is recorded, never raised: the scheduler
 keeps going.
 
+Runs started in the background (`start`) take one of a few slots, in daemon threads: a run
+that hangs never holds the process's exit. `close` marks the runs still going, or still
+waiting for a slot, `interrupted`; runs a dead process left behind expire with their lease
+(jobs/leases.py).
+
 A runner belongs to one service: a domain service (its jobs use its warehouse) or the
 gateway (its jobs use the `resources` it is given, e.g. its state for cross-domain reports).
 """
@@ -10,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 import time
 from collections.abc import Callable, Sequence
 
@@ -17,10 +23,12 @@ import sqlalchemy as sa
 from opentelemetry import context as otel_context
 from opentelemetry import trace
 from opentelemetry.trace import Status, StatusCode
+from sqlalchemy.exc import DBAPIError
 
 from otelbi.errors import DependencyUnavailable, NotFound, OtelBiError
 from otelbi.jobs import executions
 from otelbi.jobs.definitions import JobContext, JobDefinition, JobOutcome, JobStatus
+from otelbi.jobs.leases import LeaseKeeper
 from otelbi.settings import Settings
 from otelbi.store import audit
 from otelbi.telemetry import Telemetry, running_as
@@ -28,6 +36,9 @@ from otelbi.telemetry import Telemetry, running_as
 log = logging.getLogger(__name__)
 
 SCHEDULER_ACTOR = "scheduler"
+
+BACKGROUND_SLOTS = 2
+"""How many background runs one runner carries out at once; more wait for a slot."""
 
 
 class JobRunner:
@@ -56,6 +67,59 @@ class JobRunner:
         self._on_run_start = on_run_start
         self._telemetry = telemetry
         self._tracer = telemetry.tracer
+        self._slots = threading.BoundedSemaphore(BACKGROUND_SLOTS)
+        self._closing = threading.Event()
+        self._lock = threading.Lock()
+        self._waiting: set[int] = set()
+        self._running: set[int] = set()
+        self._leases = LeaseKeeper(
+            store,
+            service=service_name,
+            lease=dt.timedelta(seconds=settings.jobs.jobs_lease_seconds),
+            in_flight=self._in_flight,
+        )
+
+    def open(self) -> None:
+        """Start renewing this runner's leases and ending the service's abandoned runs."""
+        self._leases.start()
+
+    def close(self) -> list[int]:
+        """Stop: mark the runs still going or waiting `interrupted`; return their ids.
+
+        A run still in its thread may yet record its real end before the process exits.
+        """
+        self._closing.set()
+        self._leases.stop()
+        with self._lock:
+            waiting, running = sorted(self._waiting), sorted(self._running)
+        try:
+            interrupted = sorted(
+                executions.interrupt(
+                    self._store, waiting, "the service stopped before the run started"
+                )
+                + executions.interrupt(
+                    self._store, running, "the service stopped while the job was running"
+                )
+            )
+        except DBAPIError as error:
+            log.error(
+                "%s: runs %s not marked interrupted (their lease will expire): %s",
+                self.service_name,
+                ", ".join(map(str, waiting + running)),
+                error.orig,
+            )
+            return []
+        if interrupted:
+            log.warning(
+                "%s stopping: job executions %s marked interrupted",
+                self.service_name,
+                ", ".join(map(str, interrupted)),
+            )
+        return interrupted
+
+    def _in_flight(self) -> list[int]:
+        with self._lock:
+            return [*self._waiting, *self._running]
 
     def find(self, job_id: str) -> JobDefinition:
         """Return the job called `job_id`; NotFound names the jobs there are."""
@@ -77,19 +141,54 @@ class JobRunner:
             scheduled_for=scheduled_for,
         )
 
-    def run_tick(self, job: JobDefinition, now: dt.datetime | None = None) -> int | None:
-        """Run the job's latest scheduled tick unless another run claimed it; return its id."""
+    def claim_tick(self, job: JobDefinition, now: dt.datetime | None = None) -> int | None:
+        """Return a new execution id for the job's latest tick, or None if another run has it.
+
+        StoreUnavailable when the store does not answer (the scheduler retries the tick).
+        """
         scheduled_for = job.latest_tick(now or dt.datetime.now(dt.UTC))
-        try:
-            execution_id = self.claim(job, scheduled_for)
-        except OtelBiError as error:
-            log.error("job %s tick %s not claimed: %s", job.job_id, scheduled_for, error.detail)
-            return None
+        execution_id = self.claim(job, scheduled_for)
         if execution_id is None:
             log.info("job %s tick %s already claimed by another run", job.job_id, scheduled_for)
-            return None
-        self.run(job, execution_id, scheduled_for, actor=SCHEDULER_ACTOR)
         return execution_id
+
+    def run_tick(self, job: JobDefinition, now: dt.datetime | None = None) -> int | None:
+        """Run the job's latest scheduled tick unless another run claimed it; return its id."""
+        moment = now or dt.datetime.now(dt.UTC)
+        execution_id = self.claim_tick(job, moment)
+        if execution_id is not None:
+            self.run(job, execution_id, job.latest_tick(moment), actor=SCHEDULER_ACTOR)
+        return execution_id
+
+    def start(
+        self, job: JobDefinition, execution_id: int, scheduled_for: dt.datetime, *, actor: str
+    ) -> None:
+        """Run a claimed execution in a daemon thread once a slot is free."""
+        with self._lock:
+            self._waiting.add(execution_id)
+        threading.Thread(
+            target=self._run_in_slot,
+            args=(job, execution_id, scheduled_for, actor),
+            name=f"job-run-{execution_id}",
+            daemon=True,
+        ).start()
+
+    def _run_in_slot(
+        self, job: JobDefinition, execution_id: int, scheduled_for: dt.datetime, actor: str
+    ) -> None:
+        with self._slots:
+            if not self._closing.is_set():
+                self.run(job, execution_id, scheduled_for, actor=actor)
+                return
+        # Started as the service stopped (`close` may not have seen it): it never runs.
+        try:
+            executions.interrupt(
+                self._store, [execution_id], "the service stopped before the run started"
+            )
+        except DBAPIError as error:
+            log.error(
+                "job %s execution %d left to its lease: %s", job.job_id, execution_id, error.orig
+            )
 
     def run(
         self, job: JobDefinition, execution_id: int, scheduled_for: dt.datetime, *, actor: str
@@ -98,6 +197,18 @@ class JobRunner:
 
         The run's spans and metrics belong to the runner's service, whichever thread runs it.
         """
+        with self._lock:
+            self._waiting.discard(execution_id)
+            self._running.add(execution_id)
+        try:
+            return self._run(job, execution_id, scheduled_for, actor)
+        finally:
+            with self._lock:
+                self._running.discard(execution_id)
+
+    def _run(
+        self, job: JobDefinition, execution_id: int, scheduled_for: dt.datetime, actor: str
+    ) -> JobStatus:
         started = time.perf_counter()
         self._on_run_start()
         attributes: dict[str, str | int] = {
@@ -114,13 +225,15 @@ class JobRunner:
             ) as span,
         ):
             trace_id = format(span.get_span_context().trace_id, "032x")
-            executions.mark_started(self._store, execution_id, trace_id)
+            self._record(job, execution_id, "start", executions.mark_started, trace_id)
             outcome, error = self._body(job, execution_id, scheduled_for, span, actor)
             span.set_attribute("otelbi.job.status", outcome.status.value)
             span.set_attribute("otelbi.job.rows_written", outcome.rows_written)
-            executions.finish(
-                self._store,
+            self._record(
+                job,
                 execution_id,
+                "end",
+                executions.finish,
                 status=outcome.status,
                 rows_written=outcome.rows_written,
                 details=outcome.details,
@@ -132,6 +245,28 @@ class JobRunner:
         )
         log.info("job %s execution %d %s", job.job_id, execution_id, outcome.status.value)
         return outcome.status
+
+    def _record(
+        self,
+        job: JobDefinition,
+        execution_id: int,
+        what: str,
+        write: Callable[..., None],
+        *args: object,
+        **values: object,
+    ) -> None:
+        """Write the run's start or end; a store that fails leaves the row to its lease."""
+        try:
+            write(self._store, execution_id, *args, **values)
+        except DBAPIError as error:
+            log.error(
+                "job %s execution %d: %s not recorded, the store failed (the row is marked "
+                "interrupted once its lease expires): %s",
+                job.job_id,
+                execution_id,
+                what,
+                error.orig,
+            )
 
     def _body(
         self,

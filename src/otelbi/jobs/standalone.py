@@ -38,17 +38,20 @@ def standalone_runner(
         return warehouse
 
     get_warehouse: Callable[[], sa.Engine] = open_warehouse
+    runner = JobRunner(
+        domain.service_name,
+        jobs,
+        audit_domain=domain.value,
+        settings=settings,
+        store=store,
+        warehouse=get_warehouse,
+        telemetry=telemetry,
+    )
+    runner.open()
     try:
-        yield JobRunner(
-            domain.service_name,
-            jobs,
-            audit_domain=domain.value,
-            settings=settings,
-            store=store,
-            warehouse=get_warehouse,
-            telemetry=telemetry,
-        )
+        yield runner
     finally:
+        runner.close()
         if warehouse is not None:
             warehouse.dispose()
         store.dispose()

@@ -6,7 +6,8 @@ with a `kid` the cache does not hold triggers one re-fetch, so a provider's key 
 needs no restart; re-fetches happen at most once per MIN_REFETCH_SECONDS whatever arrives,
 so a burst of tokens with made-up key ids cannot turn the gateway into a load generator
 against the provider. The whole set is also re-read after MAX_AGE_SECONDS, so a key the
-provider withdrew stops being trusted.
+provider withdrew stops being trusted. Health checks ask `provider_state()`, which looks
+again at most as often, with a shorter timeout, and never waits for a fetch under way.
 
 Only asymmetric signing keys are kept: a key's algorithms are its declared `alg` or, when
 the key declares none, the asymmetric algorithms its key type allows.
@@ -31,6 +32,7 @@ log = logging.getLogger(__name__)
 MIN_REFETCH_SECONDS = 30.0
 MAX_AGE_SECONDS = 600.0
 FETCH_TIMEOUT = httpx.Timeout(5.0)
+HEALTH_FETCH_TIMEOUT = httpx.Timeout(2.0)
 
 ALGORITHMS_BY_KEY_TYPE: Mapping[str, frozenset[str]] = {
     "RSA": frozenset({"RS256", "RS384", "RS512", "PS256", "PS384", "PS512"}),
@@ -98,6 +100,29 @@ class JwksCache:
                 )
             return known
 
+    def provider_state(self) -> str:
+        """Return "ok" if the provider served its keys at the last look, else what failed.
+
+        Looks again (one fetch, HEALTH_FETCH_TIMEOUT) when the last attempt is older than
+        the re-fetch window; while another thread fetches, answers from the last look.
+        """
+        if self._may_fetch() and self._lock.acquire(blocking=False):
+            try:
+                if self._may_fetch():
+                    self._refresh(HEALTH_FETCH_TIMEOUT)
+            finally:
+                self._lock.release()
+        if self._last_error is not None:
+            kept = (
+                f"the {len(self._keys)} keys fetched before still validate tokens"
+                if self._keys
+                else "no keys are cached: every signed-in call answers 503"
+            )
+            return f"unreachable: {self._last_error}; {kept}"
+        if self._fetched_at is None:
+            return "checking: the first fetch of the signing keys is under way"
+        return "ok"
+
     def _stale(self) -> bool:
         return self._fetched_at is None or self._clock() - self._fetched_at >= self._max_age_seconds
 
@@ -107,10 +132,10 @@ class JwksCache:
             or self._clock() - self._attempted_at >= self._min_refetch_seconds
         )
 
-    def _refresh(self) -> None:
+    def _refresh(self, timeout: httpx.Timeout = FETCH_TIMEOUT) -> None:
         self._attempted_at = self._clock()
         try:
-            document = _get_json(self._resolved_jwks_url())
+            document = _get_json(self._resolved_jwks_url(timeout), timeout)
             keys = _signing_keys(document)
         except (httpx.HTTPError, ValueError, KeyError, TypeError) as error:
             self._last_error = f"{type(error).__name__}: {error}"
@@ -122,15 +147,15 @@ class JwksCache:
         self._last_error = None
         log.info("fetched %d signing keys from the identity provider", len(keys))
 
-    def _resolved_jwks_url(self) -> str:
+    def _resolved_jwks_url(self, timeout: httpx.Timeout) -> str:
         if not self._jwks_url:
             discovery = self._issuer.rstrip("/") + "/.well-known/openid-configuration"
-            self._jwks_url = str(_get_json(discovery)["jwks_uri"])
+            self._jwks_url = str(_get_json(discovery, timeout)["jwks_uri"])
         return self._jwks_url
 
 
-def _get_json(url: str) -> Any:
-    response = httpx.get(url, timeout=FETCH_TIMEOUT, headers={"accept": "application/json"})
+def _get_json(url: str, timeout: httpx.Timeout) -> Any:
+    response = httpx.get(url, timeout=timeout, headers={"accept": "application/json"})
     response.raise_for_status()
     return response.json()
 

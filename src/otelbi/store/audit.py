@@ -4,10 +4,15 @@ Rows are only ever inserted (the table's triggers reject UPDATE, DELETE and TRUN
 they form a hash chain: each row stores the `row_hash` of the row before it as `prev_hash`,
 and its own `row_hash` is the SHA-256 of its canonical JSON (`canonical_json`), prev_hash
 included. Someone who can switch the triggers off and edit or delete a row still breaks the
-chain, and `verify_chain` names the first row where it breaks. Appends are serialised (an
-advisory transaction lock on PostgreSQL, `BEGIN IMMEDIATE` on SQLite) and `prev_hash` is
-unique, so the chain cannot fork; the appends of one process's concurrent calls share a
-transaction (store/group_commit.py).
+chain, and `verify_chain` (store/audit_verify.py) names the rows where it breaks.
+
+The chain's end is not "the row with the largest id" but `audit_chain_head`, which the writer
+moves in each append's transaction: a row inserted by anyone else (with a made-up prev_hash,
+or holding an id the writer would use next, which is then skipped) cannot capture the end or
+stop appends. Appends are serialised (an advisory transaction lock on PostgreSQL, `BEGIN
+IMMEDIATE` on SQLite), so the writer's chain cannot fork; the appends of one process's
+concurrent calls share a transaction (store/group_commit.py), and a business write can share
+its audit row's transaction (`chain_transaction`, `append_in`).
 
 What is stored is exactly what was hashed: before a row is hashed its values are put in a
 form both stores give back unchanged (text without NUL, columns cut to their length,
@@ -37,7 +42,7 @@ from sqlalchemy.exc import DBAPIError
 from otelbi.errors import StoreUnavailable
 from otelbi.store.engine import store_failure
 from otelbi.store.group_commit import GroupCommit
-from otelbi.store.tables import audit_log
+from otelbi.store.tables import audit_chain_head, audit_log
 from otelbi.telemetry import business_span, current_telemetry
 
 log = logging.getLogger(__name__)
@@ -45,6 +50,12 @@ log = logging.getLogger(__name__)
 MASK = "***"
 GENESIS_HASH = "0" * 64
 """The prev_hash of the first row."""
+
+HEAD_ROW = 1
+"""The id of audit_chain_head's one row."""
+
+ID_ROUNDS = 8
+"""Rounds of candidate ids an append tries before it gives up (see `_free_ids`)."""
 
 CHAIN_LOCK_KEY = 0x0_7E1_B1_0002
 """Advisory-lock key that serialises appends on PostgreSQL (the migration lock is ...0001)."""
@@ -92,18 +103,6 @@ class AuditEntry:
     trace_id: str | None = None
     detail: str | None = None
     client_address: str | None = None
-
-
-@dataclass(frozen=True)
-class ChainReport:
-    """The outcome of walking the chain: `first_bad_id` is None when `ok`.
-
-    `rows_checked` counts the rows walked, up to and including the first bad one.
-    """
-
-    ok: bool
-    rows_checked: int
-    first_bad_id: int | None
 
 
 def without_secrets(parameters: Mapping[str, Any]) -> dict[str, Any]:
@@ -214,6 +213,29 @@ def append(engine: sa.Engine, entry: AuditEntry) -> int:
     and counts the row in `otelbi.audit.appends` of the service running the call.
     """
     values = _stored_values(entry, dt.datetime.now(dt.UTC))
+    with _appending(values):
+        _write_at_chain_end(engine, values)
+    return int(values["id"])
+
+
+def append_in(connection: sa.Connection, entry: AuditEntry) -> int:
+    """Insert `entry` at the end of the chain in `connection`'s transaction, which
+    `chain_transaction` opened, and return its id: the row commits with the caller's own
+    writes, or neither does. StoreUnavailable if it cannot be inserted."""
+    values = _stored_values(entry, dt.datetime.now(dt.UTC))
+    with _appending(values):
+        try:
+            _link_and_insert(connection, [values])
+        except DBAPIError as error:
+            raise StoreUnavailable(
+                f"the audit log could not be written: {store_failure(error)}"
+            ) from error
+    return int(values["id"])
+
+
+@contextmanager
+def _appending(values: dict[str, Any]) -> Iterator[None]:
+    """Run an append inside its span and count it, written or not."""
     attributes = {
         "otelbi.audit.action": values["action"],
         "otelbi.audit.outcome": values["outcome"],
@@ -222,7 +244,7 @@ def append(engine: sa.Engine, entry: AuditEntry) -> int:
     written = False
     try:
         with business_span("otelbi.audit.append", attributes) as span:
-            _write_at_chain_end(engine, values)
+            yield
             written = True
             span.set_attribute("otelbi.audit.id", int(values["id"]))
     finally:
@@ -232,7 +254,6 @@ def append(engine: sa.Engine, entry: AuditEntry) -> int:
             outcome=values["outcome"],
             written=written,
         )
-    return int(values["id"])
 
 
 _committers: weakref.WeakKeyDictionary[sa.Engine, GroupCommit[dict[str, Any]]] = (
@@ -254,12 +275,8 @@ def _write_at_chain_end(engine: sa.Engine, values: dict[str, Any]) -> None:
 def _write_batch(engine: sa.Engine, batch: list[dict[str, Any]]) -> None:
     """Link and insert `batch`, in order, in one transaction; StoreUnavailable on failure."""
     try:
-        with _chain_end(engine) as connection:
-            ids, prev_hash = _next_links(engine, connection, len(batch))
-            for values, row_id in zip(batch, ids, strict=True):
-                values["id"], values["prev_hash"] = row_id, prev_hash
-                values["row_hash"] = prev_hash = row_hash(values)
-            connection.execute(audit_log.insert(), batch)
+        with chain_transaction(engine) as connection:
+            _link_and_insert(connection, batch)
             connection.commit()
     except (DBAPIError, sa.exc.TimeoutError) as error:
         raise StoreUnavailable(
@@ -268,12 +285,15 @@ def _write_batch(engine: sa.Engine, batch: list[dict[str, Any]]) -> None:
 
 
 @contextmanager
-def _chain_end(engine: sa.Engine) -> Iterator[sa.Connection]:
-    """Yield a connection in a transaction that alone may append until it ends."""
+def chain_transaction(engine: sa.Engine) -> Iterator[sa.Connection]:
+    """Yield a connection in a transaction that alone may append until it ends.
+
+    Write a business row in it, then `append_in` its audit row, then commit: both or neither.
+    """
     with engine.connect() as connection:
         if engine.dialect.name == "postgresql":
             # READ COMMITTED whatever the server's default: each statement after the lock must
-            # see the row the previous holder committed.
+            # see the head the previous holder committed.
             connection.execution_options(isolation_level="READ COMMITTED")
             connection.execute(sa.select(sa.func.pg_advisory_xact_lock(CHAIN_LOCK_KEY)))
         else:
@@ -283,22 +303,63 @@ def _chain_end(engine: sa.Engine) -> Iterator[sa.Connection]:
         yield connection
 
 
-def _next_links(engine: sa.Engine, connection: sa.Connection, count: int) -> tuple[list[int], str]:
-    """Return the ids of the next `count` rows and the chain end's hash (hold the chain end)."""
-    last_hash = connection.execute(
-        sa.select(audit_log.c.row_hash).order_by(audit_log.c.id.desc()).limit(1)
-    ).scalar_one_or_none()
-    if engine.dialect.name == "postgresql":
-        sequence = sa.func.pg_get_serial_sequence(audit_log.name, audit_log.c.id.name)
-        ids = connection.execute(
-            sa.select(sa.func.nextval(sequence, type_=sa.BigInteger)).select_from(
-                sa.func.generate_series(1, count)
-            )
-        ).scalars()
-        return sorted(int(i) for i in ids), last_hash or GENESIS_HASH
-    last_id = connection.execute(sa.select(sa.func.max(audit_log.c.id))).scalar_one_or_none()
-    first = (last_id or 0) + 1
-    return list(range(first, first + count)), last_hash or GENESIS_HASH
+def _link_and_insert(connection: sa.Connection, batch: list[dict[str, Any]]) -> None:
+    """Link `batch` to the head, insert it and move the head to its last row (hold the lock)."""
+    head = connection.execute(
+        sa.select(audit_chain_head.c.last_id, audit_chain_head.c.last_hash).where(
+            audit_chain_head.c.id == HEAD_ROW
+        )
+    ).one_or_none()
+    if head is None:
+        raise StoreUnavailable("the audit chain's head row is missing: run `otelbi db upgrade`")
+    ids, prev_hash = _free_ids(connection, int(head.last_id), len(batch)), str(head.last_hash)
+    for values, row_id in zip(batch, ids, strict=True):
+        values["id"], values["prev_hash"] = row_id, prev_hash
+        values["row_hash"] = prev_hash = row_hash(values)
+    connection.execute(audit_log.insert(), batch)
+    connection.execute(
+        audit_chain_head.update()
+        .where(audit_chain_head.c.id == HEAD_ROW)
+        .values(last_id=ids[-1], last_hash=prev_hash)
+    )
+
+
+def _free_ids(connection: sa.Connection, head_id: int, count: int) -> list[int]:
+    """Return `count` ascending ids after `head_id` that no row holds yet.
+
+    A row inserted by someone else may hold an id the writer would hand out next: it is
+    skipped. Each round asks for twice as many candidates; after ID_ROUNDS the append fails.
+    """
+    free: list[int] = []
+    after = head_id
+    for attempt in range(ID_ROUNDS):
+        candidates = _candidate_ids(connection, after, (count - len(free)) * 2**attempt)
+        taken = set(
+            connection.execute(
+                sa.select(audit_log.c.id).where(audit_log.c.id.in_(candidates))
+            ).scalars()
+        )
+        free += [i for i in candidates if i not in taken and i > head_id][: count - len(free)]
+        if len(free) == count:
+            return free
+        after = candidates[-1]
+    raise StoreUnavailable(
+        "the audit log's next ids are held by rows its writer did not append: "
+        "run `otelbi audit verify` to name them"
+    )
+
+
+def _candidate_ids(connection: sa.Connection, after: int, count: int) -> list[int]:
+    """Return `count` ascending ids the writer may use next (PostgreSQL: from the sequence)."""
+    if connection.dialect.name != "postgresql":
+        return list(range(after + 1, after + 1 + count))
+    sequence = sa.func.pg_get_serial_sequence(audit_log.name, audit_log.c.id.name)
+    ids = connection.execute(
+        sa.select(sa.func.nextval(sequence, type_=sa.BigInteger)).select_from(
+            sa.func.generate_series(1, count)
+        )
+    ).scalars()
+    return sorted(int(i) for i in ids)
 
 
 def record(engine: sa.Engine, entry: AuditEntry, *, fail_closed: bool) -> int | None:
@@ -375,32 +436,3 @@ def recent(
             moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
         )
     return rows
-
-
-def verify_chain(engine: sa.Engine, *, batch_size: int = 1000) -> ChainReport:
-    """Walk the chain in id order and return where, if anywhere, it breaks.
-
-    A row is bad when its prev_hash is not the previous row's row_hash (a row before it was
-    deleted, or re-hashed after an edit) or its row_hash is not the hash of what it holds
-    (it was edited). Rows are streamed, `batch_size` at a time.
-    """
-    expected_prev = GENESIS_HASH
-    checked = 0
-    query = sa.select(audit_log).order_by(audit_log.c.id)
-    try:
-        with (
-            engine.connect() as connection,
-            # A server-side cursor on PostgreSQL; closed before the connection, even on return.
-            connection.execution_options(yield_per=batch_size).execute(query) as rows,
-        ):
-            for row in rows:
-                values = row._mapping
-                checked += 1
-                if values["prev_hash"] != expected_prev or values["row_hash"] != row_hash(values):
-                    return ChainReport(ok=False, rows_checked=checked, first_bad_id=values["id"])
-                expected_prev = values["row_hash"]
-    except (DBAPIError, sa.exc.TimeoutError) as error:
-        raise StoreUnavailable(
-            f"the audit log could not be read: {store_failure(error)}"
-        ) from error
-    return ChainReport(ok=True, rows_checked=checked, first_bad_id=None)

@@ -38,7 +38,10 @@ def create_store_engine(settings: Settings) -> sa.Engine:
         "pool_timeout": settings.store.store_pool_timeout_seconds,
     }
     if url.get_backend_name() != "sqlite":
-        return sa.create_engine(url, pool_pre_ping=True, **pool)
+        # a connect_timeout in POSTGRES_URL itself wins over the setting
+        timeout = {"connect_timeout": settings.store.store_connect_timeout_seconds}
+        connect_args = {} if "connect_timeout" in url.query else timeout
+        return sa.create_engine(url, pool_pre_ping=True, connect_args=connect_args, **pool)
     Path(url.database or SQLITE_FILE).parent.mkdir(parents=True, exist_ok=True)
     engine = sa.create_engine(
         url,

@@ -7,6 +7,7 @@ from here (never from the request) and checks the file still has that size and h
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import asdict, dataclass
 
 import sqlalchemy as sa
@@ -107,5 +108,28 @@ def recent_report_records(
     try:
         with engine.connect() as connection:
             return [_record(row) for row in connection.execute(query).mappings()]
+    except DBAPIError as error:
+        raise StoreUnavailable(f"report records could not be read: {error.orig}") from error
+
+
+def recorded_report_ids(engine: sa.Engine, report_ids: Collection[str]) -> set[str]:
+    """Return those of `report_ids` that have a record."""
+    if not report_ids:
+        return set()
+    query = sa.select(report_records.c.id).where(report_records.c.id.in_(sorted(report_ids)))
+    try:
+        with engine.connect() as connection:
+            return set(connection.execute(query).scalars())
+    except DBAPIError as error:
+        raise StoreUnavailable(f"report records could not be read: {error.orig}") from error
+
+
+def all_report_records(engine: sa.Engine) -> list[ReportRecord]:
+    """Return every report record (the orphan sweep checks each one's files)."""
+    try:
+        with engine.connect() as connection:
+            return [
+                _record(row) for row in connection.execute(sa.select(report_records)).mappings()
+            ]
     except DBAPIError as error:
         raise StoreUnavailable(f"report records could not be read: {error.orig}") from error

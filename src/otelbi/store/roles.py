@@ -18,6 +18,7 @@ READ_APPEND_UPDATE = ("SELECT", "INSERT", "UPDATE")
 
 APP_TABLE_PRIVILEGES: dict[str, tuple[str, ...]] = {
     "audit_log": READ_APPEND,
+    "audit_chain_head": ("SELECT", "UPDATE"),  # moved with each append; its row is migrated
     "export_records": READ_APPEND,
     "report_records": READ_APPEND,
     "job_executions": READ_APPEND_UPDATE,  # a run is claimed, then marked started and finished

@@ -4,7 +4,7 @@ A test compares these declarations with the schema the Alembic migrations build,
 two cannot drift apart. `audit_log`, `export_records` and `report_records` are append-only:
 triggers reject UPDATE, DELETE and TRUNCATE (see migrations/versions/0001_initial.py and
 0003_report_records.py). `audit_log` is also hash-chained (prev_hash → row_hash, see
-otelbi.store.audit); prev_hash is unique, so the chain cannot fork.
+otelbi.store.audit); `audit_chain_head` holds where the writer's chain ends.
 """
 
 from __future__ import annotations
@@ -49,11 +49,21 @@ audit_log = sa.Table(
     sa.Column("client_address", sa.String(100), nullable=True),
     sa.Column("prev_hash", sa.String(64), nullable=False),
     sa.Column("row_hash", sa.String(64), nullable=False),
-    sa.UniqueConstraint("prev_hash"),
     sa.Index(None, "domain", "id"),
     sa.Index(None, "actor", "id"),
     sa.Index(None, "occurred_at"),
 )
+
+audit_chain_head = sa.Table(
+    "audit_chain_head",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("last_id", Id, nullable=False),
+    sa.Column("last_hash", sa.String(64), nullable=False),
+)
+"""One row (id 1): the id and row_hash of the last audit row the writer appended (0 and the
+genesis hash while the log is empty), moved in the same transaction as each append. The next
+row links to it, whatever else was inserted into audit_log."""
 
 job_executions = sa.Table(
     "job_executions",
@@ -69,6 +79,8 @@ job_executions = sa.Table(
     sa.Column("details", Json, nullable=False),
     sa.Column("error", sa.Text, nullable=True),
     sa.Column("trace_id", sa.String(32), nullable=True),
+    # Renewed while the run is alive; a stale one marks an abandoned run (jobs/leases.py).
+    sa.Column("heartbeat_at", Timestamp, nullable=True),
     sa.UniqueConstraint("job_id", "scheduled_for"),
     sa.Index(None, "service", "id"),
 )

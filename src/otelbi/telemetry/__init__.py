@@ -33,6 +33,7 @@ from otelbi.telemetry.logs import (
 from otelbi.telemetry.metrics import ServiceMetrics
 from otelbi.telemetry.providers import (
     NAMESPACE,
+    FlushDeadline,
     Telemetry,
     disabled_telemetry,
     service_resource,
@@ -55,6 +56,7 @@ __all__ = [
     "NAMESPACE",
     "AsIfOverTheNetwork",
     "AtMostOncePerInterval",
+    "FlushDeadline",
     "JsonFormatter",
     "ServiceContext",
     "ServiceMetrics",

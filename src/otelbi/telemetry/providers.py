@@ -12,7 +12,10 @@ collector never slows or fails a request.
 
 from __future__ import annotations
 
+import logging
 import os
+import threading
+import time
 from dataclasses import dataclass, field
 
 from opentelemetry import metrics, trace
@@ -28,8 +31,28 @@ from otelbi import __version__
 from otelbi.settings import TelemetrySettings
 from otelbi.telemetry.metrics import ServiceMetrics
 
+log = logging.getLogger(__name__)
+
+SHUTDOWN_SECONDS = 1.0
+"""How long a process's shutdown waits for its services' last spans and metrics to leave."""
+
 NAMESPACE = "otelbi"
 """`service.namespace` of every service, and the name of the hand-written spans' tracer."""
+
+
+class FlushDeadline:
+    """When the services of one process stop waiting for their telemetry to leave: the first
+    to shut down sets it, SHUTDOWN_SECONDS ahead; the others wait for what is left of it."""
+
+    def __init__(self, seconds: float = SHUTDOWN_SECONDS) -> None:
+        self.seconds = seconds
+        self._at: float | None = None
+
+    def remaining(self) -> float:
+        """Return the seconds left (the first call starts the clock)."""
+        if self._at is None:
+            self._at = time.monotonic() + self.seconds
+        return max(0.0, self._at - time.monotonic())
 
 
 @dataclass
@@ -39,6 +62,8 @@ class Telemetry:
     service_name: str
     tracer_provider: trace.TracerProvider
     meter_provider: metrics.MeterProvider = field(default_factory=metrics.NoOpMeterProvider)
+    flush_deadline: FlushDeadline = field(default_factory=FlushDeadline, repr=False)
+    """Shared by the services of one process, so that their shutdowns wait once in all."""
     tracer: trace.Tracer = field(init=False, repr=False)
     """The tracer for this service's hand-written spans."""
     metrics: ServiceMetrics = field(init=False, repr=False)
@@ -50,11 +75,31 @@ class Telemetry:
         self.metrics = ServiceMetrics(self.meter_provider.get_meter(NAMESPACE, __version__))
 
     def shutdown(self) -> None:
-        """Flush and stop both pipelines (bounded by OTEL_EXPORTER_OTLP_TIMEOUT per signal)."""
-        if isinstance(self.tracer_provider, TracerProvider):
-            self.tracer_provider.shutdown()
-        if isinstance(self.meter_provider, MeterProvider):
-            self.meter_provider.shutdown()
+        """Flush and stop both pipelines at once, waiting for them until the flush deadline.
+
+        An unreachable collector keeps the exporters retrying far longer: what is not sent by
+        then is dropped with the process (the flushing threads are daemons).
+        """
+        flushing = [
+            threading.Thread(target=provider.shutdown, name=f"{name}-shutdown", daemon=True)
+            for name, provider in (
+                ("traces", self.tracer_provider),
+                ("metrics", self.meter_provider),
+            )
+            if isinstance(provider, TracerProvider | MeterProvider)
+        ]
+        for thread in flushing:
+            thread.start()
+        for thread in flushing:
+            thread.join(self.flush_deadline.remaining())
+        unsent = [thread.name.removesuffix("-shutdown") for thread in flushing if thread.is_alive()]
+        if unsent:
+            log.warning(
+                "%s: %s not flushed within %g s (is the OTLP collector reachable?); dropped",
+                self.service_name,
+                " and ".join(unsent),
+                self.flush_deadline.seconds,
+            )
 
 
 def disabled_telemetry(service_name: str) -> Telemetry:
@@ -110,17 +155,21 @@ def start_telemetry(
     *,
     honour_service_name: bool = True,
     extra_processors: tuple[SpanProcessor, ...] = (),
+    flush_deadline: FlushDeadline | None = None,
 ) -> Telemetry:
     """Return the telemetry of one service.
 
     OTEL_SERVICE_NAME replaces `default_service_name` when `honour_service_name` (one service
     in the process); all-in-one it is not, or the three services would share one name.
+    `flush_deadline` is shared by the services of one process (their shutdowns wait once).
     """
     service_name = (honour_service_name and settings.otel_service_name) or default_service_name
     if _sdk_disabled():
         return disabled_telemetry(service_name)
     resource = service_resource(service_name, settings)
-    tracer_provider = TracerProvider(resource=resource)
+    # Shut down by the service's lifespan, within a deadline; the SDK's own exit hook waits
+    # for an unreachable collector without one.
+    tracer_provider = TracerProvider(resource=resource, shutdown_on_exit=False)
     if _exporter_enabled("traces"):
         exporter = OTLPSpanExporter(endpoint=_signal_endpoint(settings, "traces"))
         tracer_provider.add_span_processor(BatchSpanProcessor(exporter))
@@ -130,5 +179,9 @@ def start_telemetry(
     if _exporter_enabled("metrics"):
         metric_exporter = OTLPMetricExporter(endpoint=_signal_endpoint(settings, "metrics"))
         readers.append(PeriodicExportingMetricReader(metric_exporter))
-    meter_provider = MeterProvider(resource=resource, metric_readers=readers)
-    return Telemetry(service_name, tracer_provider, meter_provider)
+    meter_provider = MeterProvider(
+        resource=resource, metric_readers=readers, shutdown_on_exit=False
+    )
+    return Telemetry(
+        service_name, tracer_provider, meter_provider, flush_deadline or FlushDeadline()
+    )

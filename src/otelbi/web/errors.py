@@ -42,6 +42,8 @@ ERROR_DESCRIPTIONS: dict[int, str] = {
     409: "The thing exists but is not in the state the request needs (`conflict`)",
     413: "The request body is larger than MAX_REQUEST_BODY_BYTES (`too_large`)",
     422: "A parameter or the body is not acceptable (`invalid_input`)",
+    429: "Over a rate or concurrency limit; Retry-After says when to send again "
+    "(`too_many_requests`)",
     503: "A warehouse, the write store or a service is unavailable (`unavailable`)",
 }
 """What each error status means, as the OpenAPI document says it."""

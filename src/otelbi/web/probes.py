@@ -4,8 +4,11 @@ Liveness depends on nothing but the process answering, so an orchestrator restar
 process that is itself stuck, never one whose database is down (a restart would not help and
 would drop the requests in flight). Readiness checks what the process needs to serve — the
 write store and the warehouses it reads — so a replica that cannot serve leaves the load
-balancer until it can. Both answer without a token and say no more than the names of the
-failing checks: the authenticated health routes give the details.
+balancer until it can. Faults every replica shares that leave most of the product working
+(the identity provider, the report directory, the audit chain) are not readiness: taking
+every replica out would make them total; the gateway's /api/health reports them. Both answer
+without a token and say no more than the names of the failing checks: the authenticated
+health routes give the details.
 """
 
 from __future__ import annotations

@@ -7,7 +7,13 @@ from typing import Annotated
 import sqlalchemy as sa
 from fastapi import APIRouter, Header, Query, Response
 
-from otelbi.domain_service.dependencies import Audited, CallerDep, StateDep, WarehouseDep
+from otelbi.domain_service.dependencies import (
+    Audited,
+    CallAuditDep,
+    CallerDep,
+    StateDep,
+    WarehouseDep,
+)
 from otelbi.domain_service.parameters import DaysBack, StorageLimit, StorageOffset, TopN
 from otelbi.domain_service.state import ServiceState
 from otelbi.domain_service.views import ViewDep, ViewQuery
@@ -25,6 +31,7 @@ from otelbi.wwi.scenarios import (
     ScenarioRequest,
     create_scenario,
     get_scenario,
+    key_digest,
     list_scenarios,
 )
 from otelbi.wwi.stock_events import BusinessEvent, EventType, recent_events
@@ -156,6 +163,7 @@ def post_scenario(
     state: StateDep,
     warehouse: WarehouseDep,
     caller: CallerDep,
+    call: CallAuditDep,
     idempotency_key: Annotated[
         str | None,
         Header(
@@ -168,11 +176,20 @@ def post_scenario(
 ) -> Scenario:
     """Return the recommendations under the scenario against the baseline, stored (201).
 
-    A repeated Idempotency-Key with the same body returns the first result (200).
+    A repeated Idempotency-Key with the same body returns the first result (200). The
+    scenario and the call's audit row are stored together, or neither is.
     """
+    if idempotency_key is not None:
+        call.add_parameters({"idempotency_key_sha256": key_digest(idempotency_key)})
     scenario, created = create_scenario(
-        state.store, warehouse, body, created_by=caller.subject, idempotency_key=idempotency_key
+        state.store,
+        warehouse,
+        body,
+        created_by=caller.subject,
+        idempotency_key=idempotency_key,
+        audit_row=lambda: call.finished("ok", 201),
     )
+    call.written = created
     if not created:
         response.status_code = 200
     return scenario

@@ -2,8 +2,11 @@
 times, compared with the baseline, and stored in wwi_whatif_scenarios with their creator.
 
 An Idempotency-Key is scoped to the user who sent it. The same key with the same request
-gives back the stored first result; with a different request it is refused (422). The
-request's fingerprint is kept in the stored summary, so the table needs no extra column.
+gives back the stored first result; with a different request it is refused (422). Only the
+key's SHA-256 is stored (`key_digest`), in the table and in audit parameters. The request's
+fingerprint is kept in the stored summary, so the table needs no extra column.
+
+A new scenario and its audit row are written in one transaction: both or neither.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Annotated, Any
 
@@ -22,6 +25,8 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from otelbi.domains import Domain
 from otelbi.errors import InvalidInput, NotFound, StoreUnavailable
+from otelbi.store.audit import AuditEntry, append_in, chain_transaction
+from otelbi.store.engine import store_failure
 from otelbi.store.tables import wwi_whatif_scenarios as scenarios_table
 from otelbi.telemetry import traced_view
 from otelbi.wwi.reorder import (
@@ -178,6 +183,11 @@ def compare(
 _FINGERPRINT = "request_fingerprint"
 
 
+def key_digest(idempotency_key: str) -> str:
+    """Return the hex SHA-256 of an Idempotency-Key: what is stored instead of the key."""
+    return hashlib.sha256(idempotency_key.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 @traced_view(Domain.WWI, "create_scenario", rows=lambda created: len(created[0].items))
 def create_scenario(
     store: sa.Engine,
@@ -186,11 +196,14 @@ def create_scenario(
     *,
     created_by: str,
     idempotency_key: str | None,
+    audit_row: Callable[[], AuditEntry],
 ) -> tuple[Scenario, bool]:
-    """Return the scenario and True if it was created now, False if `idempotency_key`
-    named an earlier identical request (whose stored result is returned as it was)."""
-    if idempotency_key is not None:
-        earlier = _find_by_key(store, created_by, idempotency_key, request)
+    """Return the scenario and True if it was created now (stored with `audit_row()` in one
+    transaction), False if `idempotency_key` named an earlier identical request (whose
+    stored result is returned as it was; nothing is written)."""
+    digest = None if idempotency_key is None else key_digest(idempotency_key)
+    if digest is not None:
+        earlier = _find_by_key(store, created_by, digest, request)
         if earlier is not None:
             return earlier, False
     levels = stock_levels(warehouse)
@@ -205,7 +218,7 @@ def create_scenario(
         "demand_change_pct": request.demand_change_pct,
         "lead_time_change_days": request.lead_time_change_days,
         "stock_item_ids": request.item_ids(),
-        "idempotency_key": idempotency_key,
+        "idempotency_key": digest,
         "summary": {**summary.model_dump(mode="json"), _FINGERPRINT: request.fingerprint()},
         "result": {
             "demand_window_days": levels.window_days,
@@ -214,37 +227,37 @@ def create_scenario(
         "trace_id": format(span.trace_id, "032x") if span.is_valid else None,
     }
     try:
-        with store.begin() as connection:
+        with chain_transaction(store) as connection:
             row = connection.execute(
                 scenarios_table.insert().returning(*scenarios_table.c), values
             ).one()
+            append_in(connection, audit_row())
+            connection.commit()
     except IntegrityError:
         # The same user sent the same key concurrently and the other request won.
-        earlier = (
-            None
-            if idempotency_key is None
-            else _find_by_key(store, created_by, idempotency_key, request)
-        )
+        earlier = None if digest is None else _find_by_key(store, created_by, digest, request)
         if earlier is None:
             raise
         return earlier, False
-    except DBAPIError as error:
-        raise StoreUnavailable(f"the scenario could not be stored: {error.orig}") from error
+    except (DBAPIError, sa.exc.TimeoutError) as error:
+        raise StoreUnavailable(
+            f"the scenario could not be stored: {store_failure(error)}"
+        ) from error
     return _scenario(row), True
 
 
 def _find_by_key(
-    store: sa.Engine, created_by: str, key: str, request: ScenarioRequest
+    store: sa.Engine, created_by: str, digest: str, request: ScenarioRequest
 ) -> Scenario | None:
     query = sa.select(scenarios_table).where(
-        scenarios_table.c.created_by == created_by, scenarios_table.c.idempotency_key == key
+        scenarios_table.c.created_by == created_by, scenarios_table.c.idempotency_key == digest
     )
     row = _read(store, query)
     if row is None:
         return None
     if row.summary.get(_FINGERPRINT) != request.fingerprint():
         raise InvalidInput(
-            f"Idempotency-Key {key!r} was already used for a different scenario request "
+            f"this Idempotency-Key was already used for a different scenario request "
             f"(scenario {row.id}); send a new key for a new request"
         )
     return _scenario(row)

@@ -3,7 +3,13 @@ import { parseAsInteger, parseAsString, parseAsStringLiteral } from 'nuqs';
 
 import { JOB_SERVICES, type JobStatus } from '@/api/queries/operations';
 
-export const JOB_STATUSES = ['running', 'succeeded', 'failed', 'skipped'] as const satisfies readonly JobStatus[];
+export const JOB_STATUSES = [
+  'running',
+  'succeeded',
+  'failed',
+  'skipped',
+  'interrupted',
+] as const satisfies readonly JobStatus[];
 
 /** Runs shown at first, and added by "Show more" (the API gives at most 1000). */
 export const RUNS_STEP = 50;

@@ -1,5 +1,11 @@
 import { Badge } from '@mantine/core';
-import { IconCheck, IconPlayerPlay, IconPlayerSkipForward, IconX } from '@tabler/icons-react';
+import {
+  IconCheck,
+  IconPlayerPlay,
+  IconPlayerSkipForward,
+  IconPlayerStop,
+  IconX,
+} from '@tabler/icons-react';
 
 import type { JobStatus } from '@/api/queries/operations';
 
@@ -8,6 +14,8 @@ const LOOKS: Record<JobStatus, { color: string; label: string; Icon: typeof Icon
   succeeded: { color: 'teal', label: 'Succeeded', Icon: IconCheck },
   failed: { color: 'red', label: 'Failed', Icon: IconX },
   skipped: { color: 'gray', label: 'Skipped', Icon: IconPlayerSkipForward },
+  // Its service stopped, or its lease expired: the run's error says which.
+  interrupted: { color: 'orange', label: 'Interrupted', Icon: IconPlayerStop },
 };
 
 export const STATUS_LABELS: Record<JobStatus, string> = {
@@ -15,6 +23,7 @@ export const STATUS_LABELS: Record<JobStatus, string> = {
   succeeded: LOOKS.succeeded.label,
   failed: LOOKS.failed.label,
   skipped: LOOKS.skipped.label,
+  interrupted: LOOKS.interrupted.label,
 };
 
 /** A run's status in colour, icon and word: never colour alone. */

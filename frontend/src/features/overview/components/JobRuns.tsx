@@ -16,6 +16,7 @@ const STATUS_COLORS: Record<string, string> = {
   failed: 'red',
   running: 'blue',
   skipped: 'gray',
+  interrupted: 'orange',
 };
 
 /** Return the newest execution of each job, by job id. */

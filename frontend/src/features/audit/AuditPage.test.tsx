@@ -88,7 +88,7 @@ describe('AuditPage', { timeout: 20_000 }, () => {
   });
 
   it('names the first bad row when the chain is broken, and shows it on request', async () => {
-    const fetchSpy = serve({ ok: false, rows_checked: 42, first_bad_id: 42 });
+    const fetchSpy = serve({ ok: false, rows_checked: 42, first_bad_id: 42, bad_ids: [42], bad_rows: 1, head_id: 41, head_matches: true });
     renderWithUrlMemory();
     const banner = await screen.findByTestId('audit-chain');
     expect(banner).toHaveAttribute('data-ok', 'false');
@@ -100,6 +100,16 @@ describe('AuditPage', { timeout: 20_000 }, () => {
     await waitFor(() => {
       expect(auditRequests(fetchSpy).some((url) => url.searchParams.get('before_id') === '43')).toBe(true);
     });
+  });
+
+  it('names every row that does not link, and says when rows at the end are gone', async () => {
+    serve({ ok: false, rows_checked: 900, first_bad_id: 12, bad_ids: [12, 40, 41, 77], bad_rows: 6, head_id: 899, head_matches: false });
+    renderWithProviders(<AuditPage />, { path: '/audit' });
+    const banner = await screen.findByTestId('audit-chain');
+    expect(banner).toHaveTextContent('Chain broken: 6 rows do not link');
+    expect(banner).toHaveTextContent('Rows 12, 40, 41, 77 and 2 more do not match');
+    expect(banner).toHaveTextContent('rows at its end were removed');
+    expect(screen.getAllByRole('button', { name: /^Show row/ })).toHaveLength(3);
   });
 
   it('pages to older rows below the last row of the page, and back to the newest', async () => {

@@ -1,4 +1,4 @@
-import { Alert, Button, Group, Skeleton, Text } from '@mantine/core';
+import { Alert, Button, Code, Group, Skeleton, Stack, Text } from '@mantine/core';
 import { IconRefresh, IconShieldCheck, IconShieldX } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 
@@ -48,31 +48,67 @@ export function ChainBanner({ onShowRow }: { onShowRow: (rowId: number) => void 
       </Alert>
     );
   }
+  const badIds = query.data.bad_ids ?? [];
+  const badRows = query.data.bad_rows;
+  const headMatches = query.data.head_matches;
+  const shown = badIds.slice(0, SHOWN_BAD_ROWS);
   return (
     <Alert
       color="red"
       variant="light"
       icon={<IconShieldX aria-hidden />}
-      title={firstBadId === null ? 'Chain broken' : `Chain broken at row ${firstBadId}`}
+      title={brokenTitle(badRows, firstBadId)}
       role="alert"
       data-testid="audit-chain"
       data-ok="false"
     >
-      <Group justify="space-between" gap="xs">
-        <Text size="sm">
-          {firstBadId === null ? 'A row' : `Row ${firstBadId}`} does not match its hash or the row
-          before it: the log was changed at or before it, so rows from there on cannot be trusted.{' '}
-          {formatCount(rowsChecked)} {rowsChecked === 1 ? 'row' : 'rows'} checked.
-        </Text>
-        <Group gap="xs">
-          {firstBadId === null ? null : (
-            <Button size="compact-sm" color="red" variant="light" onClick={() => { onShowRow(firstBadId); }}>
-              Show row {firstBadId}
-            </Button>
-          )}
-          {recheck}
+      <Stack gap="xs">
+        {badRows > 0 ? (
+          <Text size="sm">
+            {badRows === 1 ? 'Row' : 'Rows'} {listed(badIds, badRows)} {badRows === 1 ? 'does' : 'do'} not match
+            {badRows === 1 ? ' its hash' : ' their hashes'} or the row before: written, changed or removed outside
+            the product. The other rows link to one another and can be trusted.
+          </Text>
+        ) : null}
+        {headMatches ? null : (
+          <Text size="sm">
+            The chain does not end at the newest row the product wrote: rows at its end were removed
+            or replaced.
+          </Text>
+        )}
+        <Group justify="space-between" gap="xs">
+          <Text size="sm" c="dimmed">
+            {formatCount(rowsChecked)} {rowsChecked === 1 ? 'row' : 'rows'} checked. Run{' '}
+            <Code>otelbi audit verify</Code> to compare with the signed checkpoints.
+          </Text>
+          <Group gap="xs">
+            {shown.map((rowId) => (
+              <Button key={rowId} size="compact-sm" color="red" variant="light" onClick={() => { onShowRow(rowId); }}>
+                Show row {rowId}
+              </Button>
+            ))}
+            {recheck}
+          </Group>
         </Group>
-      </Group>
+      </Stack>
     </Alert>
   );
+}
+
+/** Rows offered with a "Show row" button; the rest are counted. */
+const SHOWN_BAD_ROWS = 3;
+
+function brokenTitle(badRows: number, firstBadId: number | null): string {
+  if (badRows === 0) return 'Chain broken at its end';
+  if (badRows === 1 && firstBadId !== null) return `Chain broken at row ${String(firstBadId)}`;
+  return `Chain broken: ${formatCount(badRows)} rows do not link`;
+}
+
+/** "12, 40 and 41", or "12, 40, 41 and 7 more" past the named ones. */
+function listed(ids: number[], total: number): string {
+  const named = ids.map(String);
+  const more = total - named.length;
+  if (more > 0) return `${named.join(', ')} and ${formatCount(more)} more`;
+  if (named.length < 2) return named.join('');
+  return `${named.slice(0, -1).join(', ')} and ${named.at(-1) ?? ''}`;
 }

@@ -24,8 +24,9 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
+from otelbi import __version__
 from otelbi.domains import GATEWAY_SERVICE_NAME, Domain
 from otelbi.settings import RunMode, Settings, UnsafeSettings, apply_embedded_defaults
 
@@ -37,24 +38,72 @@ if TYPE_CHECKING:
 log = logging.getLogger("otelbi")
 
 
+EMBEDDED_HINT = (
+    " (to try the product on this machine with the embedded defaults, no login, port 8000 and"
+    " ./var: otelbi serve --embedded-defaults)"
+)
+EXIT_BROKEN_PIPE = 128 + 13
+"""What a shell reports for a command killed by SIGPIPE: the reader (`| head`) stopped."""
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the process exit code."""
     args = _parser().parse_args(argv)
     handler = args.handler
+    if handler is not _serve:  # serve logs as a service does (configure_logging)
+        from otelbi.telemetry import configure_command_logging  # noqa: PLC0415
+
+        configure_command_logging()
     try:
         code: int = handler(args)
+        sys.stdout.flush()
     except UnsafeSettings as error:
-        print(f"otelbi: refusing to start: {error}", file=sys.stderr)
+        hint = EMBEDDED_HINT if handler is _serve and not args.embedded_defaults else ""
+        print(f"otelbi: refusing to start: {error}{hint}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader closed the pipe on purpose (`otelbi warehouse sql | head`): stop quietly.
+        # Python would report the failed flush of stdout at exit, so point it at /dev/null.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     return code
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a usage mistake said in one line (exit 2), not the usage text first."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def _scale(text: str) -> float:
+    try:
+        scale = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
+    if not 0 < scale <= MAX_SCALE:
+        raise argparse.ArgumentTypeError(f"must be above 0 and at most {MAX_SCALE:g}")
+    return scale
+
+
+MAX_SCALE = 1000.0
+"""Scale 100 is about 6M AdventureWorks sales rows; 1000 is the most the generator is asked."""
+DOMAIN_HELP = "aw (AdventureWorks) or wwi (WideWorldImporters)"
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="otelbi", description=__doc__.splitlines()[0])
+    parser = _Parser(prog="otelbi", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"otelbi {__version__}")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
     serve = commands.add_parser("serve", help="run the services")
-    serve.add_argument("service", nargs="?", choices=["gateway", "aw", "wwi"], default=None)
+    serve.add_argument(
+        "service",
+        nargs="?",
+        choices=["gateway", "aw", "wwi"],
+        default=None,
+        help="run only this service (default: all three in one process)",
+    )
     serve.add_argument(
         "--embedded-defaults",
         action="store_true",
@@ -67,28 +116,41 @@ def _parser() -> argparse.ArgumentParser:
     generate = warehouse_commands.add_parser(
         "generate", help="build a warehouse from the generator"
     )
-    generate.add_argument("domain", choices=[d.value for d in Domain])
-    generate.add_argument("--scale", type=float, default=1.0)
-    generate.add_argument("--seed", type=int, default=7)
+    generate.add_argument("domain", choices=[d.value for d in Domain], help=DOMAIN_HELP)
+    generate.add_argument(
+        "--scale", type=_scale, default=1.0, help="size against the sample (default 1)"
+    )
+    generate.add_argument("--seed", type=int, default=7, help="random seed (same seed, same data)")
     generate.add_argument("--if-missing", action="store_true", help="keep an existing file")
     generate.set_defaults(handler=_generate)
 
     load = warehouse_commands.add_parser("import", help="load per-table Parquet/CSV files")
-    load.add_argument("domain", choices=[d.value for d in Domain])
-    load.add_argument("--from", dest="source", type=Path, required=True)
+    load.add_argument("domain", choices=[d.value for d in Domain], help=DOMAIN_HELP)
+    load.add_argument(
+        "--from",
+        dest="source",
+        type=Path,
+        required=True,
+        help="the directory of per-table Parquet/CSV files (docs/warehouses.md)",
+    )
     load.add_argument("--fill-missing", action="store_true", help="generate the tables not found")
-    load.add_argument("--scale", type=float, default=1.0, help="scale of generated tables")
-    load.add_argument("--seed", type=int, default=7)
+    load.add_argument("--scale", type=_scale, default=1.0, help="scale of generated tables")
+    load.add_argument("--seed", type=int, default=7, help="random seed of generated tables")
     load.set_defaults(handler=_import)
 
     sql = warehouse_commands.add_parser("sql", help="print every statement sent to a warehouse")
-    sql.add_argument("--dialect", choices=["mssql", "duckdb"], default="mssql")
+    sql.add_argument(
+        "--dialect",
+        choices=["mssql", "duckdb"],
+        default="mssql",
+        help="SQL Server's T-SQL (default) or the embedded DuckDB's SQL",
+    )
     sql.set_defaults(handler=_sql)
 
     warehouse_grants = warehouse_commands.add_parser(
         "grants", help="print the T-SQL that lets a login read exactly the product's tables"
     )
-    warehouse_grants.add_argument("domain", choices=[d.value for d in Domain])
+    warehouse_grants.add_argument("domain", choices=[d.value for d in Domain], help=DOMAIN_HELP)
     warehouse_grants.add_argument(
         "--user", default="otelbi_reader", help="the login and database user's name"
     )
@@ -100,7 +162,7 @@ def _parser() -> argparse.ArgumentParser:
         handler=_jobs_list
     )
     run = jobs_commands.add_parser("run", help="run a job now")
-    run.add_argument("job_id")
+    run.add_argument("job_id", help="the job's id, as `otelbi jobs list` shows it")
     run.add_argument(
         "--scheduled-for",
         type=_utc_datetime,
@@ -301,8 +363,28 @@ def _jobs_run(args: argparse.Namespace) -> int:
     if execution_id is None or status is None:
         print(f"{args.job_id} at {scheduled_for.isoformat()} was already claimed")
         return 3
-    print(f"{args.job_id} execution {execution_id}: {status.value}")
-    return 0 if status is JobStatus.SUCCEEDED else 1
+    if status is JobStatus.SUCCEEDED:
+        print(f"{args.job_id} execution {execution_id}: {status.value}")
+        return 0
+    print(
+        f"{args.job_id} execution {execution_id}: {status.value}: {_run_error(execution_id)}",
+        file=sys.stderr,
+    )
+    return 1
+
+
+def _run_error(execution_id: int) -> str:
+    """Return why a run did not succeed, as its job_executions row says."""
+    from otelbi.jobs import executions  # noqa: PLC0415
+    from otelbi.store.engine import create_store_engine  # noqa: PLC0415
+
+    store = create_store_engine(Settings())
+    try:
+        run = executions.get(store, execution_id)
+    finally:
+        store.dispose()
+    error = run["error"] if run is not None else None
+    return str(error) if error else "no reason recorded (see the log above and the run's trace)"
 
 
 def _run_in_gateway(

@@ -28,6 +28,7 @@ from otelbi.telemetry.logs import (
     AtMostOncePerInterval,
     JsonFormatter,
     TraceContextFilter,
+    configure_command_logging,
     configure_logging,
 )
 from otelbi.telemetry.metrics import ServiceMetrics
@@ -64,6 +65,7 @@ __all__ = [
     "TraceContextFilter",
     "TraceIdHeaders",
     "business_span",
+    "configure_command_logging",
     "configure_logging",
     "current_service_name",
     "current_telemetry",

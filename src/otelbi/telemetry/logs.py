@@ -93,6 +93,34 @@ EXPORTER_LOGGERS = (
 EXPORTER_LOG_INTERVAL_SECONDS = 300.0
 
 
+COMMAND_FORMAT = "otelbi: %(levelname)s: %(message)s"
+
+
+class _WithoutTraceback(logging.Formatter):
+    """One line per record: a command's reader needs what went wrong, not the stack."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        kept = record.exc_info, record.exc_text
+        record.exc_info = record.exc_text = None
+        try:
+            return super().format(record)
+        finally:
+            record.exc_info, record.exc_text = kept
+
+
+def configure_command_logging() -> None:
+    """Log a command's warnings and errors to stderr, one line each, without tracebacks.
+
+    The exporters' retries are not shown: a command lives seconds, and an absent collector is
+    said once, at exit, by the telemetry shutdown ("traces and metrics not flushed …").
+    """
+    handler = logging.StreamHandler()
+    handler.setFormatter(_WithoutTraceback(COMMAND_FORMAT))
+    logging.basicConfig(level=logging.WARNING, handlers=[handler], force=True)
+    for name in EXPORTER_LOGGERS:
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
 def configure_logging(level: str, log_format: str = "text", service: str = "otelbi") -> None:
     """Log to stderr with the trace and span id in every line (uvicorn's loggers included).
 

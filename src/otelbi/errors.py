@@ -9,9 +9,14 @@
     ├── Conflict                409 conflict
     ├── UnsupportedMediaType    415 unsupported_media_type
     ├── TooManyRequests         429 too_many_requests   (Retry-After: …)
-    └── DependencyUnavailable   503 unavailable
-        ├── WarehouseUnavailable
-        └── StoreUnavailable
+    ├── DependencyUnavailable   503 unavailable
+    │   ├── WarehouseUnavailable
+    │   └── StoreUnavailable
+    └── ServiceTimeout          504 timeout   (a service did not answer in time)
+
+A 503 raised from a driver's, client's or the system's error (`raise … from error`) reaches
+the client naming only its `dependency` (web/errors.py): the error's own text (a connection
+string, the database's message) goes to the log, found there by the response's x-trace-id.
 """
 
 from __future__ import annotations
@@ -85,11 +90,23 @@ class DependencyUnavailable(OtelBiError):
 
     kind = "unavailable"
     status = 503
+    dependency: ClassVar[str] = "a system this request needs"
 
 
 class WarehouseUnavailable(DependencyUnavailable):
     """The warehouse did not answer."""
 
+    dependency = "the warehouse"
+
 
 class StoreUnavailable(DependencyUnavailable):
     """The write store did not answer."""
+
+    dependency = "the write store"
+
+
+class ServiceTimeout(OtelBiError):
+    """A service took longer than its route class allows (SERVICE_TIMEOUT_*_SECONDS)."""
+
+    kind = "timeout"
+    status = 504

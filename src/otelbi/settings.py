@@ -306,6 +306,10 @@ class TopologySettings(BaseSettings):
 
     aw_service_url: str = "http://127.0.0.1:8001"
     wwi_service_url: str = "http://127.0.0.1:8002"
+    # How long the gateway waits for a service's answer, by route class (then 504 timeout).
+    service_timeout_views_seconds: float = Field(60.0, gt=0, le=3600)
+    service_timeout_exports_seconds: float = Field(300.0, gt=0, le=3600)
+    service_timeout_reports_seconds: float = Field(120.0, gt=0, le=3600)
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
     # Processes serving the port (uvicorn workers), each a full copy of what `otelbi serve`

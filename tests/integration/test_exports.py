@@ -25,6 +25,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from opentelemetry.trace import SpanKind
 
 from otelbi.aw import exports as aw_exports
+from otelbi.files.labels import parameter_label
 from otelbi.files.table import Column, ColumnKind
 from otelbi.service_layout import build_app
 from otelbi.settings import RunMode, Settings
@@ -272,7 +273,7 @@ def _check_xlsx(data: bytes, view: View, items: list[dict[str, Any]], tmp_path: 
     facts = {row[0].value: row[1].value for row in book["Parameters"].iter_rows()}
     assert facts["Rows"] == len(items)
     for name, value in view.recorded.items():
-        assert facts[name] == value
+        assert facts[parameter_label(name)] == value
 
 
 def _check_pdf(data: bytes, view: View, items: list[dict[str, Any]], tmp_path: Path) -> str:

@@ -47,6 +47,9 @@ def gateway(
     monkeypatch.setenv("REPORTS_GENERATE_SCOPE", "reports.generate")
     monkeypatch.setenv("POSTGRES_URL", postgres_url)
     monkeypatch.setenv("DATA_DIR", str(generated_warehouses))
+    # one row per 401, so that each refusal's row can be checked (test_auth_denied_bursts.py
+    # checks the default: one row per address and window)
+    monkeypatch.setenv("AUTH_DENIED_AUDIT_WINDOW_SECONDS", "0")
     app = build_app(RunMode.ALL_IN_ONE, Settings(env_file=None))
     with TestClient(app) as client:
         yield client

@@ -21,7 +21,7 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTrace
 from opentelemetry.proto.common.v1.common_pb2 import AnyValue, KeyValue
 from opentelemetry.proto.trace.v1.trace_pb2 import Span
 
-from otelbi.gateway.otlp_relay import TokenBuckets
+from otelbi.gateway.rate_limits import TokenBuckets
 from otelbi.service_layout import build_app
 from otelbi.settings import RunMode, Settings
 from otelbi.store import audit

@@ -143,8 +143,68 @@ def _cover_kpis(workbook: Any) -> dict[tuple[str, str], dict[str, Any]]:
     return kpis
 
 
+def _axis_titles(chart_xml: str) -> list[str]:
+    """Return the titles of a chart's axes (category first), from its XML."""
+    axes = re.findall(r"<c:(?:catAx|dateAx|valAx)>.*?</c:(?:catAx|dateAx|valAx)>", chart_xml)
+    return ["".join(re.findall(r"<a:t>([^<]*)</a:t>", axis)) for axis in axes]
+
+
+def _section_pages(pages: list[str], title: str) -> str:
+    """Return the text of the section titled `title`, up to the next section."""
+    start = next(n for n, page in enumerate(pages) if page.lstrip().startswith(title))
+    end = next(
+        (
+            n
+            for n in range(start + 1, len(pages))
+            if any(pages[n].lstrip().startswith(t) for t in SECTIONS.values())
+        ),
+        len(pages),
+    )
+    return "\n".join(pages[start:end])
+
+
+def _money(value: float) -> str:
+    return f"-${-value:,.2f}" if value < 0 else f"${value:,.2f}"
+
+
+def _assert_summary(
+    workbook: Any,
+    first_page: str,
+    aw_kpis: dict[str, Any],
+    wwi_kpis: dict[str, Any],
+    recommendations: dict[str, Any],
+    suppliers: dict[str, Any],
+    forecast: dict[str, Any],
+) -> None:
+    """Page 1 of the PDF and the XLSX's Cover hold the figures a reader acts on, as the
+    views answer them."""
+    cover = _sheet_rows(workbook, "Cover")
+    cover_text = " ".join(str(cell) for row in cover for cell in row if cell is not None)
+    for kpis in (aw_kpis, wwi_kpis):
+        assert _money(kpis["total"]["revenue"]) in first_page
+        assert f"{kpis['change_pct']['revenue']:,.2f} %" in first_page
+    critical = sum(1 for i in recommendations["items"] if i["urgency"] == "critical")
+    high = sum(1 for i in recommendations["items"] if i["urgency"] == "high")
+    assert re.search(rf"Critical +{critical} ", first_page)
+    assert re.search(rf"High +{high} ", first_page)
+    stock = {row[0]: row[1] for row in cover if row[0] in ("Critical", "High")}
+    assert stock == {"Critical": critical, "High": high}
+    worst = min(suppliers["suppliers"], key=lambda s: s["score"])["supplier"]
+    assert worst in first_page
+    assert worst in cover_text
+    month = forecast["points"][:30]
+    assert _money(sum(p["forecast"] for p in month)) in first_page
+    assert _money(sum(p["upper"] for p in month)) in first_page
+    row = next(row for row in cover if row[0] == dt.datetime.fromisoformat(month[0]["date"]))
+    assert row[2:5] == pytest.approx(
+        tuple(sum(p[key] for p in month) for key in ("forecast", "lower", "upper"))
+    )
+    if forecast["backtest"]["note"]:
+        assert forecast["backtest"]["note"] in cover_text
+
+
 def test_a_report_holds_every_view_in_both_files(
-    client: TestClient, share: Path, spans: InMemorySpanExporter
+    client: TestClient, share: Path, spans: InMemorySpanExporter, tmp_path: Path
 ) -> None:
     run_job_to_end(client, "wwi", "wwi.hourly.events")  # so the events section has rows
     answer = _generate(client, title="Quarterly review", days_back=DAYS_BACK)
@@ -185,7 +245,7 @@ def test_a_report_holds_every_view_in_both_files(
     assert cover[0][0] == "Quarterly review"
     facts = {row[0]: row[1] for row in cover[1:7]}
     assert facts["Report id"] == report_id
-    assert facts["Window (days back)"] == DAYS_BACK
+    assert facts["Days of history"] == DAYS_BACK
     assert facts["AdventureWorks as of"].date().isoformat() == aw_kpis["as_of"]
     kpis = _cover_kpis(workbook)
     aw_total = kpis[("AdventureWorks", "Total")]
@@ -200,6 +260,9 @@ def test_a_report_holds_every_view_in_both_files(
     contents = {row[0]: row for row in cover if row[0] in SECTIONS}
     assert {name: row[1] for name, row in contents.items()} == SECTIONS
     assert workbook["Cover"]["A1"].hyperlink is None  # the title is text, not a link
+    for sheet in workbook.worksheets:  # the Cover too prints landscape, one page wide
+        assert sheet.page_setup.orientation == "landscape", sheet.title
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
     assert contents["Sales history"][3] == len(history["points"])
 
     sheet = _sheet_rows(workbook, "Sales history")
@@ -244,6 +307,14 @@ def test_a_report_holds_every_view_in_both_files(
     assert '<a:prstDash val="dash"/>' in forecast_chart
     history_chart = next(chart for chart in charts if "'Sales history'!$D$1" in chart)
     assert f"'Sales history'!$D$2:$D${len(history['points']) + 1}" in history_chart
+    # revenue, internet and reseller on one chart, told apart by a legend; both axes titled
+    assert history_chart.count("<c:ser>") == 3
+    assert "<c:legend>" in history_chart
+    assert _axis_titles(history_chart) == ["Date", "Amount (US$)"]
+    assert 'formatCode="mmm yyyy"' in history_chart
+    rep_chart = next(chart for chart in charts if "'Rep scores'!$K$1" in chart)
+    assert "<c:legend>" not in rep_chart  # one series
+    assert _axis_titles(rep_chart) == ["Sales rep", "Score"]
 
     pages = _pdf_pages(pdf)
     total = _pdf_page_count(pdf)
@@ -251,8 +322,28 @@ def test_a_report_holds_every_view_in_both_files(
     for number, page in enumerate(pages, start=1):
         assert f"Page {number} of {total}" in page
     assert "Quarterly review" in pages[0]
-    assert "Sales KPIs" in pages[0]
+    assert "sales KPIs" in pages[0]
     assert f"{aw_kpis['total']['orders']:,}" in pages[0]
+    _assert_summary(workbook, pages[0], aw_kpis, wwi_kpis, recommendations, suppliers, forecast)
+    assert total < 20  # 33 when the PDF listed every reorder item
+    # The pages as images, kept with the test's files (pytest keeps its last three runs' tmp
+    # directories) for a person to look at: pages/page-01.png …
+    images = tmp_path / "pages"
+    images.mkdir()
+    subprocess.run(["pdftoppm", "-r", "50", "-png", str(pdf), str(images / "page")], check=True)
+    assert len(list(images.glob("page-*.png"))) == total
+    reorder_pages = _section_pages(pages, SECTIONS["Reorder recommendations"])
+    actionable = [i for i in recommendations["items"] if i["urgency"] in ("critical", "high")]
+    listed_ids = [
+        int(m.group(1)) for m in re.finditer(r"^ {0,8}(\d+) \S", reorder_pages, re.MULTILINE)
+    ]
+    assert listed_ids == [item["wwi_stock_item_id"] for item in actionable]
+    rest = len(recommendations["items"]) - len(actionable)
+    assert rest > 0
+    assert f"{rest:,} more items" in reorder_pages
+    history_page = _section_pages(pages, SECTIONS["Sales history"])
+    for text in ("Internet revenue", "Reseller revenue", "Amount (US$)", "Jan 2014"):
+        assert text in history_page, text  # legend, value axis with its unit, readable dates
     assert pages[1].lstrip().startswith("Contents")
     for title in SECTIONS.values():
         line = next(line for line in pages[1].splitlines() if title in line)
@@ -260,6 +351,7 @@ def test_a_report_holds_every_view_in_both_files(
         assert pages[section_page - 1].lstrip().startswith(title), title
     rep_page = next(page for page in pages if page.lstrip().startswith(SECTIONS["Rep scores"]))
     assert reps["reps"][0]["name"] in rep_page
+    assert "Sales rep" in rep_page  # the bar chart's axis titles
 
     listed = client.get("/api/reports").json()
     assert [item["report_id"] for item in listed] == [report_id]

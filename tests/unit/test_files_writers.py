@@ -352,6 +352,20 @@ def test_pdf_charts_draw_with_gaps_and_no_rows(tmp_path: Path, kind: ChartKind) 
         assert ("No rows." in text) == (not rows)
 
 
+def test_pdf_line_chart_titles_its_axes_with_units_and_a_legend_for_two_lines(
+    tmp_path: Path,
+) -> None:
+    dated = [row for row in ROWS if row[5] is not None]
+    two = Chart(ChartKind.LINE, "Two lines", category="day", value="revenue", more=("share",))
+    text = _collapsed(_pdf_text(_drain(write_pdf(_table(dated, chart=two)))[0], tmp_path))
+    # the legend names both lines; eight days are labelled "1 Jan", not 2014-01-01
+    assert "1 Jan 2 Jan" in text
+    assert "Two lines Day Amount (US$) Revenue Share % Product" in text
+    one = Chart(ChartKind.LINE, "One line", category="day", value="revenue")
+    text = _collapsed(_pdf_text(_drain(write_pdf(_table(dated, chart=one)))[0], tmp_path))
+    assert "One line Day Revenue (US$) Product" in text  # axis titles, no legend
+
+
 def test_every_format_has_its_media_type_and_writer() -> None:
     assert ExportFormat("csv").media_type == "text/csv; charset=utf-8"
     assert ExportFormat("xlsx").media_type.endswith("spreadsheetml.sheet")

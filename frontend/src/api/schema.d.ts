@@ -160,7 +160,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Write a full report (XLSX + PDF of every view) to REPORT_OUTPUT_DIR and describe it. */
+        /**
+         * Write a full report (XLSX + PDF of every view) to REPORT_OUTPUT_DIR and describe it;
+         * @description Write a full report (XLSX + PDF of every view) to REPORT_OUTPUT_DIR and describe it;
+         *     429 over REPORT_GENERATE_PER_MINUTE or when no generation slot frees in time.
+         */
         post: operations["gateway_reports_generate"];
         delete?: never;
         options?: never;
@@ -175,7 +179,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Return the generated reports, newest first (`execution_id`: one job run's). */
+        /**
+         * Return the generated reports with both files on the share, newest first
+         * @description Return the generated reports with both files on the share, newest first
+         *     (`execution_id`: one job run's).
+         */
         get: operations["gateway_reports_list"];
         put?: never;
         post?: never;
@@ -917,7 +925,7 @@ export interface components {
         ErrorBody: {
             /**
              * Error
-             * @description The kind: invalid_input, unauthenticated, forbidden, not_found, conflict, too_large, unavailable, method_not_allowed
+             * @description The kind: invalid_input, unauthenticated, forbidden, not_found, conflict, too_large, unavailable, timeout, method_not_allowed
              * @example not_found
              */
             error: string;
@@ -2356,6 +2364,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Over a rate or concurrency limit; Retry-After says when to send again (`too_many_requests`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description A warehouse, the write store or a service is unavailable (`unavailable`) */
             503: {
                 headers: {
@@ -2725,6 +2742,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service did not answer within its route class's timeout (`timeout`) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     aw_sales_kpis: {
@@ -2786,6 +2812,15 @@ export interface operations {
             };
             /** @description A warehouse, the write store or a service is unavailable (`unavailable`) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service did not answer within its route class's timeout (`timeout`) */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2863,6 +2898,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service did not answer within its route class's timeout (`timeout`) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     aw_sales_forecast: {
@@ -2924,6 +2968,15 @@ export interface operations {
             };
             /** @description A warehouse, the write store or a service is unavailable (`unavailable`) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service did not answer within its route class's timeout (`timeout`) */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3001,6 +3054,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service did not answer within its route class's timeout (`timeout`) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     aw_products_demand: {
@@ -3071,6 +3133,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service did not answer within its route class's timeout (`timeout`) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     aw_records_rep_scores: {
@@ -3125,6 +3196,15 @@ export interface operations {
             };
             /** @description A warehouse, the write store or a service is unavailable (`unavailable`) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service did not answer within its route class's timeout (`timeout`) */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3193,6 +3273,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service did not answer within its route class's timeout (`timeout`) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     aw_records_forecasts: {
@@ -3247,6 +3336,15 @@ export interface operations {
             };
             /** @description A warehouse, the write store or a service is unavailable (`unavailable`) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service did not answer within its route class's timeout (`timeout`) */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3323,8 +3421,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Over a rate or concurrency limit; Retry-After says when to send again (`too_many_requests`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description A warehouse, the write store or a service is unavailable (`unavailable`) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service did not answer within its route class's timeout (`timeout`) */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3399,8 +3515,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Over a rate or concurrency limit; Retry-After says when to send again (`too_many_requests`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description A warehouse, the write store or a service is unavailable (`unavailable`) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service did not answer within its route class's timeout (`timeout`) */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3477,8 +3611,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Over a rate or concurrency limit; Retry-After says when to send again (`too_many_requests`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description A warehouse, the write store or a service is unavailable (`unavailable`) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service did not answer within its route class's timeout (`timeout`) */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3555,8 +3707,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Over a rate or concurrency limit; Retry-After says when to send again (`too_many_requests`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description A warehouse, the write store or a service is unavailable (`unavailable`) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service did not answer within its route class's timeout (`timeout`) */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3604,6 +3774,15 @@ export interface operations {
             };
             /** @description A warehouse, the write store or a service is unavailable (`unavailable`) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service did not answer within its route class's timeout (`timeout`) */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3678,6 +3857,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service did not answer within its route class's timeout (`timeout`) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     wwi_health: {
@@ -3718,6 +3906,15 @@ export interface operations {
             };
             /** @description A warehouse, the write store or a service is unavailable (`unavailable`) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service did not answer within its route class's timeout (`timeout`) */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3793,6 +3990,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service did not answer within its route class's timeout (`timeout`) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     wwi_suppliers_scores: {
@@ -3861,6 +4067,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service did not answer within its route class's timeout (`timeout`) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     wwi_records_supplier_scores: {
@@ -3915,6 +4130,15 @@ export interface operations {
             };
             /** @description A warehouse, the write store or a service is unavailable (`unavailable`) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service did not answer within its route class's timeout (`timeout`) */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3990,6 +4214,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service did not answer within its route class's timeout (`timeout`) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     wwi_scenarios_list: {
@@ -4044,6 +4277,15 @@ export interface operations {
             };
             /** @description A warehouse, the write store or a service is unavailable (`unavailable`) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service did not answer within its route class's timeout (`timeout`) */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4141,6 +4383,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service did not answer within its route class's timeout (`timeout`) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     wwi_scenarios_get: {
@@ -4148,6 +4399,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description A stored row's id (a 64-bit integer from 1) */
                 scenario_id: number;
             };
             cookie?: never;
@@ -4201,6 +4453,15 @@ export interface operations {
             };
             /** @description A warehouse, the write store or a service is unavailable (`unavailable`) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service did not answer within its route class's timeout (`timeout`) */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4269,6 +4530,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service did not answer within its route class's timeout (`timeout`) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     wwi_events: {
@@ -4325,6 +4595,15 @@ export interface operations {
             };
             /** @description A warehouse, the write store or a service is unavailable (`unavailable`) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service did not answer within its route class's timeout (`timeout`) */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4399,8 +4678,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Over a rate or concurrency limit; Retry-After says when to send again (`too_many_requests`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description A warehouse, the write store or a service is unavailable (`unavailable`) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service did not answer within its route class's timeout (`timeout`) */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4475,8 +4772,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Over a rate or concurrency limit; Retry-After says when to send again (`too_many_requests`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description A warehouse, the write store or a service is unavailable (`unavailable`) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service did not answer within its route class's timeout (`timeout`) */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4546,8 +4861,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Over a rate or concurrency limit; Retry-After says when to send again (`too_many_requests`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description A warehouse, the write store or a service is unavailable (`unavailable`) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service did not answer within its route class's timeout (`timeout`) */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4595,6 +4928,15 @@ export interface operations {
             };
             /** @description A warehouse, the write store or a service is unavailable (`unavailable`) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service did not answer within its route class's timeout (`timeout`) */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4662,6 +5004,15 @@ export interface operations {
             };
             /** @description A warehouse, the write store or a service is unavailable (`unavailable`) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service did not answer within its route class's timeout (`timeout`) */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Query
+from fastapi import Path, Query
 
 DaysBack = Annotated[
     int | None,
@@ -18,3 +18,6 @@ StorageLimit = Annotated[
     int | None, Query(ge=1, le=1000, description="Rows per page (default STORAGE_DEFAULT_LIMIT)")
 ]
 StorageOffset = Annotated[int, Query(ge=0, le=1_000_000_000, description="Rows to skip")]
+RowId = Annotated[
+    int, Path(ge=1, le=2**63 - 1, description="A stored row's id (a 64-bit integer from 1)")
+]

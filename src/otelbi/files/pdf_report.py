@@ -1,6 +1,8 @@
-"""A report as one PDF (A4 landscape): a cover (title, facts, summary tables), a contents
-page (section titles with their page numbers, linked), then one section per table, each
-starting on a new page with its chart and table, and "Page x of y" in every footer.
+"""A report as one PDF (A4 landscape): a cover that summarises on one page (title, facts,
+summary tables, small ones side by side), a contents page (section titles with their page
+numbers, linked), then one section per table, each starting on a new page with its chart and
+table (or the report's excerpt of it, with the sentence that counts the rest), and
+"Page x of y" in every footer.
 
 Each section is the per-view PDF's story (`document_story`: title, facts, chart, table with
 its header on every page), so a section looks like that view's own PDF. The contents and the
@@ -28,11 +30,20 @@ from otelbi.files.cells import display_text, utc_naive
 from otelbi.files.pdf_table import CellStyle, PagedTable, lay_out
 from otelbi.files.pdf_writer import MARGIN, PAGE, PDF_MAX_ROWS, Fonts, document_story, pdf_fonts
 from otelbi.files.report import Report, table_rows
-from otelbi.files.table import CellValue, Column, ColumnKind
+from otelbi.files.table import CellValue, Column, ColumnKind, Table
 
 CONTENTS_TITLE = "Contents"
 FOOTER_COLOUR = colors.HexColor("#555555")
 PAGE_END = "otelbi.page_end"
+COVER_FACTS_PER_LINE = 3
+SMALL_COLUMNS, SMALL_ROWS = 6, 5
+"""Summary tables this small sit side by side on the cover, in pairs."""
+COVER_GUTTER = 8 * mm
+SIDE_BY_SIDE = [
+    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    *((side, (0, 0), (-1, -1), 0) for side in ("LEFTPADDING", "RIGHTPADDING", "TOPPADDING")),
+    ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+]
 
 
 class _SectionStart(Flowable):  # type: ignore[misc]
@@ -93,10 +104,16 @@ class _ReportDocument(SimpleDocTemplate):  # type: ignore[misc]
 
 def _styles(fonts: Fonts) -> dict[str, ParagraphStyle]:
     return {
-        "title": ParagraphStyle("report-title", fontName=fonts.bold, fontSize=22, leading=27),
+        "title": ParagraphStyle("report-title", fontName=fonts.bold, fontSize=18, leading=22),
         "heading": ParagraphStyle(
-            "report-heading", fontName=fonts.bold, fontSize=12, leading=16, spaceBefore=6
+            "report-heading",
+            fontName=fonts.bold,
+            fontSize=9.5,
+            leading=11,
+            spaceBefore=5,
+            spaceAfter=1.5,
         ),
+        "note": ParagraphStyle("report-note", fontName=fonts.regular, fontSize=9, leading=12),
         "contents": ParagraphStyle(
             "report-contents", fontName=fonts.regular, fontSize=11, leading=18
         ),
@@ -110,35 +127,61 @@ def _fact_text(value: CellValue) -> str:
     return display_text(value, Column("fact", "", kind))
 
 
-def _cover(report: Report, fonts: Fonts, width: float) -> list[Flowable]:
-    styles = _styles(fonts)
-    facts = PlatypusTable(
-        [(label, _fact_text(value)) for label, value in report.facts],
-        colWidths=[55 * mm, None],
+def _facts(report: Report, fonts: Fonts) -> PlatypusTable:
+    """Return the cover's facts, three (label, value) pairs to a line."""
+    cells = [cell for label, value in report.facts for cell in (label, _fact_text(value))]
+    per_line = 2 * COVER_FACTS_PER_LINE
+    cells += [""] * (-len(cells) % per_line)
+    return PlatypusTable(
+        [cells[start : start + per_line] for start in range(0, len(cells), per_line)],
         hAlign="LEFT",
         style=[
-            ("FONT", (0, 0), (-1, -1), fonts.regular, 9),
-            ("FONT", (0, 0), (0, -1), fonts.bold, 9),
+            ("FONT", (0, 0), (-1, -1), fonts.regular, 8),
+            *(("FONT", (col, 0), (col, -1), fonts.bold, 8) for col in range(0, per_line, 2)),
             ("LEFTPADDING", (0, 0), (0, -1), 0),
-            ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+            ("RIGHTPADDING", (1, 0), (-1, -1), 12),
+            ("TOPPADDING", (0, 0), (-1, -1), 1),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
         ],
     )
+
+
+def _cover(report: Report, fonts: Fonts, width: float) -> list[Flowable]:
+    styles = _styles(fonts)
     story: list[Flowable] = [
         Paragraph(escape(report.title), styles["title"]),
-        Spacer(1, 6 * mm),
-        facts,
-        Spacer(1, 6 * mm),
+        Spacer(1, 2 * mm),
+        _facts(report, fonts),
     ]
-    style = CellStyle(font=fonts.regular, bold_font=fonts.bold, size=8, leading=10)
+    style = CellStyle(font=fonts.regular, bold_font=fonts.bold, size=7.5, leading=9)
+    half = (width - COVER_GUTTER) / 2
+
+    def block(table: Table, block_width: float) -> list[Flowable]:
+        layout = lay_out(table.columns, table_rows(table), block_width, style)
+        return [Paragraph(escape(table.title), styles["heading"]), PagedTable(layout)]
+
+    waiting: Table | None = None  # a small table waiting for a neighbour
     for table in report.summary:
-        story += [
-            Paragraph(escape(table.title), styles["heading"]),
-            Spacer(1, 2 * mm),
-            PagedTable(lay_out(table.columns, table_rows(table), width, style)),
-            Spacer(1, 5 * mm),
-        ]
-    return story
+        if not _small(table):
+            story += block(waiting, width) if waiting else []
+            story += block(table, width)
+            waiting = None
+        elif waiting is None:
+            waiting = table
+        else:
+            pair = [[block(waiting, half), block(table, half)]]
+            story.append(
+                PlatypusTable(
+                    pair, colWidths=[half + COVER_GUTTER, half], style=SIDE_BY_SIDE, hAlign="LEFT"
+                )
+            )
+            waiting = None
+    return story + (block(waiting, width) if waiting else [])
+
+
+def _small(table: Table) -> bool:
+    """Return True for a summary table small enough to sit beside another on the cover."""
+    return len(table.columns) <= SMALL_COLUMNS and len(table_rows(table)) <= SMALL_ROWS
 
 
 def _contents(fonts: Fonts) -> list[Flowable]:
@@ -154,13 +197,19 @@ def _contents(fonts: Fonts) -> list[Flowable]:
 
 
 def _sections(report: Report, fonts: Fonts, width: float) -> list[Flowable]:
+    styles = _styles(fonts)
     story: list[Flowable] = []
     for number, table in enumerate(report.sections, start=1):
         rows = table_rows(table)
+        excerpt = report.pdf_excerpts.get(table.sheet_name)
+        if excerpt is not None:
+            rows = excerpt.rows
         story += [PageBreak(), _SectionStart(table.title, f"section-{number}")]
         story += document_story(
             table, list(rows[:PDF_MAX_ROWS]), total=len(rows), width=width, fonts=fonts
         )
+        if excerpt is not None:
+            story += [Spacer(1, 3 * mm), Paragraph(escape(excerpt.rest), styles["note"])]
     return story
 
 

@@ -1,13 +1,14 @@
 """A report: several tables in one document, with a cover (facts and summary tables) and one
-section per table. `xlsx_report` and `pdf_report` write it; both read every table, so a
-report's tables hold their rows as sequences, not one-shot iterators.
+section per table; the PDF may show an excerpt of a long section. `xlsx_report` and
+`pdf_report` write it; both read every table, so a report's tables hold their rows as
+sequences, not one-shot iterators.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 from otelbi.files.table import CellValue, Row, Table
 
@@ -25,6 +26,15 @@ def table_rows(table: Table) -> Sequence[Row]:
 
 
 @dataclass(frozen=True)
+class Excerpt:
+    """The rows a PDF section shows of a longer table, and the sentence that counts the rest
+    (the XLSX holds every row)."""
+
+    rows: Sequence[Row]
+    rest: str
+
+
+@dataclass(frozen=True)
 class Report:
     """What a report shows: a cover, then one section (sheet, PDF chapter) per table."""
 
@@ -36,6 +46,8 @@ class Report:
     """Tables shown on the cover (the KPIs)."""
     sections: Sequence[Table]
     """One section each, in this order; their sheet names must be unique."""
+    pdf_excerpts: Mapping[str, Excerpt] = field(default_factory=dict)
+    """By sheet name: the sections whose PDF chapter shows only some rows."""
 
     def __post_init__(self) -> None:
         for table in (*self.summary, *self.sections):

@@ -67,6 +67,8 @@ class Chart:
     lower: str | None = None
     upper: str | None = None
     top: int = 15
+    more: tuple[str, ...] = ()
+    """Further value columns of a line chart, each its own line (the chart gets a legend)."""
 
 
 def _now() -> dt.datetime:

@@ -1,7 +1,8 @@
 """A report as one XLSX workbook: a cover sheet (title, facts, summary tables, contents with
-links), then one sheet per section with typed cells and, where the table has a chart, a
-native Excel chart beside it (a line over dates, with the interval dashed; or bars of the
-top rows).
+links), then one sheet per section with every row as typed cells and, where the table has a
+chart, a native Excel chart beside it (lines over dates, with the interval dashed; or bars of
+the top rows), with axis titles and units, and a legend when it has several series. Every
+sheet, the cover too, prints landscape one page wide.
 
 The workbook is built in memory in XlsxWriter's normal mode, not the constant-memory mode of
 per-view exports: a report holds aggregated views (a few thousand rows at most), and the
@@ -20,7 +21,8 @@ from typing import Any
 import xlsxwriter
 
 from otelbi.files.cells import as_text, utc_naive
-from otelbi.files.labels import parameter_label
+from otelbi.files.labels import axis_title, parameter_label, value_axis_title
+from otelbi.files.pdf_charts import MONTH_LABELS_FROM_DAYS
 from otelbi.files.report import Report, table_rows
 from otelbi.files.table import CellValue, ChartKind, Table
 from otelbi.files.xlsx_writer import (
@@ -28,11 +30,13 @@ from otelbi.files.xlsx_writer import (
     CellFormats,
     Worksheet,
     cell_writer,
+    set_up_printing,
     write_data_sheets,
 )
 
 COVER_SHEET = "Cover"
-LINE_COLOUR, BAND_COLOUR, BAR_COLOUR = "#1F5F99", "#8FA9C4", "#3D7DBF"
+LINE_COLOURS = ("#1F5F99", "#D9822B", "#3A9A5B")
+BAND_COLOUR, BAR_COLOUR = "#8FA9C4", "#3D7DBF"
 CHART_SIZE = {"width": 760, "height": 380}
 CONTENTS_HEADER = ("Sheet", "Title", "As of", "Rows", "Parameters")
 
@@ -98,6 +102,7 @@ def _write_cover(workbook: xlsxwriter.Workbook, formats: CellFormats, report: Re
     sheet.set_column(0, 0, 26)
     sheet.set_column(1, 1, 44)
     sheet.set_column(2, 12, 16)
+    set_up_printing(sheet, report.title)
     sheet.activate()
 
 
@@ -129,24 +134,51 @@ def _insert_chart(
     assert spec is not None
     category = table.column_index(spec.category)
     series: list[tuple[str, dict[str, Any]]]
+    columns = {column.key: column for column in table.columns}
+    axis_font = {"size": 9, "bold": False}
     if spec.kind is ChartKind.LINE:
         last = min(rows, EXCEL_MAX_DATA_ROWS)
         chart = workbook.add_chart({"type": "line"})
-        series = [(spec.value, {"line": {"color": LINE_COLOUR, "width": 1.75}})]
+        series = [
+            (key, {"line": {"color": LINE_COLOURS[index % len(LINE_COLOURS)], "width": 1.75}})
+            for index, key in enumerate((spec.value, *spec.more))
+        ]
         series += [
             (key, {"line": {"color": BAND_COLOUR, "width": 1, "dash_type": "dash"}})
             for key in (spec.lower, spec.upper)
             if key is not None
         ]
-        chart.set_x_axis({"date_axis": True, "num_format": "yyyy-mm-dd"})
-        chart.set_legend({"position": "bottom"})
+        first, final = table_rows(table)[0][category], table_rows(table)[last - 1][category]
+        long_span = (
+            isinstance(first, dt.date)
+            and isinstance(final, dt.date)
+            and (final - first).days > MONTH_LABELS_FROM_DAYS
+        )
+        chart.set_x_axis(
+            {
+                "date_axis": True,
+                "num_format": "mmm yyyy" if long_span else "d mmm",
+                "name": columns[spec.category].title,
+                "name_font": axis_font,
+            }
+        )
+        lines = [columns[key] for key in (spec.value, *spec.more)]
+        chart.set_y_axis({"name": value_axis_title(lines), "name_font": axis_font})
     else:
         last = min(rows, spec.top)
         chart = workbook.add_chart({"type": "bar"})
         series = [(spec.value, {"fill": {"color": BAR_COLOUR}, "border": {"none": True}})]
         # The first (best) row on top, as in the table, with the value axis kept below.
-        chart.set_y_axis({"reverse": True, "crossing": "max"})
-        chart.set_legend({"none": True})
+        chart.set_y_axis(
+            {
+                "reverse": True,
+                "crossing": "max",
+                "name": columns[spec.category].title,
+                "name_font": axis_font,
+            }
+        )
+        chart.set_x_axis({"name": axis_title(columns[spec.value]), "name_font": axis_font})
+    chart.set_legend({"position": "bottom"} if len(series) > 1 else {"none": True})
     for key, style in series:
         col = table.column_index(key)
         chart.add_series(

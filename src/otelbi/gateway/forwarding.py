@@ -7,12 +7,18 @@ are streamed back, so large exports pass through without being held in memory.
 A service route that needs an extra scope at the gateway (SCOPED_SERVICE_ROUTES) needs it
 here too, matched on the path as it will be sent: after httpx has resolved `..` segments,
 so `/api/aw/x/../jobs/j/run` cannot slip past the check for `/api/aw/jobs/j/run`.
+
+A service has until its route class's timeout (SERVICE_TIMEOUT_EXPORTS_SECONDS for exports,
+SERVICE_TIMEOUT_VIEWS_SECONDS for the rest) to start answering: past it the call is cancelled
+and the client gets 504. A path or forwarded header the service could not be sent (a control
+character, a non-ASCII header value) is the client's error: 422, never a 500.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import re
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
@@ -24,13 +30,15 @@ from starlette.background import BackgroundTask
 from starlette.requests import ClientDisconnect
 
 from otelbi.domains import GATEWAY_SERVICE_NAME, Domain
-from otelbi.errors import DependencyUnavailable
+from otelbi.errors import DependencyUnavailable, InvalidInput, ServiceTimeout
 from otelbi.gateway.auth import check_scope, jobs_run_scope
 from otelbi.gateway.rate_limits import principal
 from otelbi.gateway.state import GatewayState
 from otelbi.security.internal_tokens import mint_internal_token
 from otelbi.security.user_tokens import User
 from otelbi.settings import Settings
+
+log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
@@ -58,6 +66,29 @@ SCOPED_SERVICE_ROUTES: tuple[tuple[str, re.Pattern[str], Callable[[Settings], st
 """(method, service path, the setting naming the scope) of service routes with an extra scope."""
 EXPORT_PATH = re.compile(r"/api/[^/]+/export/.+")
 """Service exports: counted against EXPORT_REQUESTS_PER_MINUTE per user (rate_limits.py)."""
+CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
+PRINTABLE_ASCII = re.compile(r"[\x20-\x7e]*")
+
+
+def service_timeout(settings: Settings, path: str) -> tuple[float, str]:
+    """Return how long a service may take to answer `path`, and the setting that says so."""
+    if EXPORT_PATH.fullmatch(path):
+        return settings.topology.service_timeout_exports_seconds, "SERVICE_TIMEOUT_EXPORTS_SECONDS"
+    return settings.topology.service_timeout_views_seconds, "SERVICE_TIMEOUT_VIEWS_SECONDS"
+
+
+def _forwarded_headers(request: Request) -> dict[str, str]:
+    """Return the request's headers the service gets; InvalidInput names one not printable
+    ASCII (the value is not echoed)."""
+    headers = {}
+    for name in FORWARDED_REQUEST_HEADERS:
+        value = request.headers.get(name)
+        if value is None:
+            continue
+        if not PRINTABLE_ASCII.fullmatch(value):
+            raise InvalidInput(f"the {name} header may hold only printable ASCII characters")
+        headers[name] = value
+    return headers
 
 
 def internal_authorization(state: GatewayState, domain: Domain, subject: str) -> str:
@@ -103,16 +134,19 @@ async def forward(
 ) -> StreamingResponse:
     """Return the service's response to the same method, query and body (at `path`, if given)."""
     client = state.services[domain]
-    headers = {
-        name: request.headers[name] for name in FORWARDED_REQUEST_HEADERS if name in request.headers
-    }
+    headers = _forwarded_headers(request)
     headers["authorization"] = internal_authorization(state, domain, user.subject)
+    target = path or request.url.path
+    if CONTROL_CHARACTER.search(target):
+        raise InvalidInput("the path holds a control character")
+    seconds, setting = service_timeout(state.settings, target)
     outbound = client.build_request(
         request.method,
-        path or request.url.path,
+        target,
         params=request.url.query,
         headers=headers,
         content=await request.body(),
+        timeout=httpx.Timeout(seconds, connect=client.timeout.connect),
     )
     for method, path_pattern, scope_setting in SCOPED_SERVICE_ROUTES:
         if outbound.method == method and path_pattern.fullmatch(outbound.url.path):
@@ -121,11 +155,17 @@ async def forward(
         key = principal(request, user, authenticated=state.user_tokens is not None)
         state.limits.count_export(key)
     try:
-        response = await _unless_the_client_leaves(request, client.send(outbound, stream=True))
-    except httpx.TransportError as error:
-        raise DependencyUnavailable(
-            f"{domain.service_name} is not reachable at {client.base_url}: {error}"
+        # Both: httpx's read timeout does not reach an in-process (all-in-one) service.
+        async with asyncio.timeout(seconds):
+            response = await _unless_the_client_leaves(request, client.send(outbound, stream=True))
+    except (TimeoutError, httpx.ReadTimeout) as error:
+        raise ServiceTimeout(
+            f"{domain.service_name} did not answer within {seconds:g} s ({setting}); "
+            "try again later"
         ) from error
+    except httpx.TransportError as error:
+        log.warning("%s at %s: %r", domain.service_name, client.base_url, error)
+        raise DependencyUnavailable(f"{domain.service_name} is not reachable") from error
     return StreamingResponse(
         response.aiter_raw(),
         status_code=response.status_code,

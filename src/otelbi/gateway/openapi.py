@@ -4,7 +4,8 @@ The services publish no document of their own (they answer nothing without an in
 token), and the gateway reaches them through catch-all forwarding routes kept out of the
 schema. So the document is built from the gateway's own routes plus the very routers the
 services mount (`aw.service.ROUTERS`, `wwi.service.ROUTERS`), as the gateway exposes them:
-behind the user's bearer token, and answering 503 when the service cannot be reached.
+behind the user's bearer token, answering 503 when the service cannot be reached and 504 when
+it does not answer within its route class's timeout (SERVICE_TIMEOUT_*_SECONDS).
 
 What only some routes answer (404, 409, 503, files) is declared on those routes. What follows
 from a route's shape is added here, once: 401 and 403 where a token is needed, 422 where
@@ -96,7 +97,7 @@ def _forwarded_routes() -> APIRouter:
     forwarded = APIRouter(generate_unique_id_function=operation_id)
     for router in SERVICE_ROUTERS:
         forwarded.include_router(
-            router, dependencies=[Security(USER_TOKEN)], responses=error_responses(503)
+            router, dependencies=[Security(USER_TOKEN)], responses=error_responses(503, 504)
         )
     return forwarded
 

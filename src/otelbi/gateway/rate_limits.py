@@ -26,6 +26,8 @@ from otelbi.settings import Settings
 
 MAX_TRACKED_CLIENTS = 10_000
 """Rate-limit buckets kept at most; the least recently seen client's goes first."""
+BUSY_RETRY_AFTER_SECONDS = 10
+"""Retry-After of a report request refused because every generation slot stayed busy."""
 
 
 class TokenBuckets:
@@ -104,7 +106,10 @@ class ReportLimits:
     async def generation_slot(self) -> AsyncIterator[None]:
         """Hold one of REPORT_MAX_CONCURRENT slots; 429 if none frees within the queue time."""
         try:
-            await asyncio.wait_for(self._slots.acquire(), self._queue_seconds)
+            if self._slots.locked():  # every slot busy: queue, for REPORT_QUEUE_SECONDS at most
+                await asyncio.wait_for(self._slots.acquire(), self._queue_seconds)
+            else:  # returns at once (wait_for with a 0 s timeout would refuse even a free slot)
+                await self._slots.acquire()
         except TimeoutError:
             raise TooManyRequests(
                 "the gateway is generating as many reports as it may at once "
@@ -115,10 +120,6 @@ class ReportLimits:
             yield
         finally:
             self._slots.release()
-
-
-BUSY_RETRY_AFTER_SECONDS = 10
-"""Retry-After of a report request refused because every generation slot stayed busy."""
 
 
 def _buckets(per_minute: int) -> TokenBuckets | None:

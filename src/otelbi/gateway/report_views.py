@@ -4,7 +4,8 @@ The gateway reads every view over its service clients, exactly as a browser's re
 travel (internal token naming the user, traceparent, the services' own audit rows), all at
 once. The answers are parsed into the services' own response models and turned into tables
 by the per-view export code (`aw.exports`, `wwi.exports`), so a report's sheet holds what the
-view's own download would. One view that fails fails the report: it is not written, and the
+view's own download would; the cover's summary comes from the same answers
+(`gateway.report_summary`). One view that fails fails the report: it is not written, and the
 503 names every view that failed.
 """
 
@@ -31,12 +32,20 @@ from otelbi.aw.sales_forecast import SalesForecast
 from otelbi.aw.sales_history import Grain, SalesHistory
 from otelbi.domains import Domain
 from otelbi.errors import DependencyUnavailable
+from otelbi.files.labels import parameter_label
 from otelbi.files.report import Report, with_rows_kept
-from otelbi.files.table import Column, Row, Table
-from otelbi.files.table import ColumnKind as Kind
+from otelbi.files.table import Chart, ChartKind, Table
 from otelbi.gateway.forwarding import internal_authorization
+from otelbi.gateway.report_summary import (
+    forecast_summary_table,
+    kpi_table,
+    movers_table,
+    reorder_excerpt,
+    stock_table,
+    worst_suppliers_table,
+)
 from otelbi.gateway.state import GatewayState
-from otelbi.kpis import AwSalesKpis, KpiComparison, SalesKpis
+from otelbi.kpis import AwSalesKpis, SalesKpis
 from otelbi.wwi.exports import (
     business_events_table,
     reorder_recommendations_table,
@@ -51,20 +60,12 @@ REPORT_TOP_N = 25
 WEEKLY_GRAIN_UP_TO_DAYS = 371
 """Sales history by week up to 53 weeks back, by month beyond."""
 
-KPI_COLUMNS = (
-    Column("warehouse", "Warehouse"),
-    Column("scope", "Scope"),
-    Column("as_of", "As of", Kind.DATE),
-    Column("window_days", "Days", Kind.INTEGER),
-    Column("revenue", "Revenue", Kind.MONEY),
-    Column("previous_revenue", "Revenue a year earlier", Kind.MONEY),
-    Column("revenue_change_pct", "Revenue change %", Kind.PERCENT),
-    Column("orders", "Orders", Kind.INTEGER),
-    Column("orders_change_pct", "Orders change %", Kind.PERCENT),
-    Column("average_order_value", "Average order value", Kind.MONEY),
-    Column("units", "Units", Kind.INTEGER),
-    Column("gross_margin", "Gross margin", Kind.MONEY),
-    Column("gross_margin_pct", "Gross margin %", Kind.PERCENT),
+HISTORY_CHART = Chart(
+    ChartKind.LINE,
+    "Revenue, total and by channel",
+    category="date",
+    value="revenue",
+    more=("internet_revenue", "reseller_revenue"),
 )
 
 
@@ -170,8 +171,18 @@ class ViewFailed(Exception):
 async def _read_view(state: GatewayState, subject: str, call: ViewCall) -> Any:
     client = state.services[call.domain]
     headers = {"authorization": internal_authorization(state, call.domain, subject)}
+    seconds = state.settings.topology.service_timeout_reports_seconds
     try:
-        response = await client.get(call.path, params=dict(call.params), headers=headers)
+        # Both: httpx's read timeout does not reach an in-process (all-in-one) service.
+        async with asyncio.timeout(seconds):
+            response = await client.get(
+                call.path, params=dict(call.params), headers=headers, timeout=seconds
+            )
+    except (TimeoutError, httpx.TimeoutException) as error:
+        raise ViewFailed(
+            f"{call.domain.service_name} did not answer within {seconds:g} s "
+            "(SERVICE_TIMEOUT_REPORTS_SECONDS)"
+        ) from error
     except httpx.HTTPError as error:
         raise ViewFailed(f"{call.domain.service_name} is not reachable: {error}") from error
     if response.status_code != 200:
@@ -203,48 +214,25 @@ async def read_views(state: GatewayState, subject: str, days_back: int) -> Repor
     return ReportViews(**parsed)
 
 
-def _kpi_row(warehouse: str, scope: str, kpis: SalesKpis, comparison: KpiComparison) -> Row:
-    total, previous, change = comparison.total, comparison.previous, comparison.change_pct
-    return (
-        warehouse,
-        scope,
-        kpis.as_of,
-        kpis.window_days,
-        total.revenue,
-        previous.revenue,
-        change.get("revenue"),
-        total.orders,
-        change.get("orders"),
-        total.average_order_value,
-        total.units,
-        total.gross_margin,
-        total.gross_margin_pct,
-    )
-
-
-def kpi_table(aw: AwSalesKpis, wwi: SalesKpis, *, generated_at: dt.datetime) -> Table:
-    """Return both warehouses' KPIs (AdventureWorks also per channel) as one table."""
-    rows = [_kpi_row("AdventureWorks", "Total", aw, aw)]
-    rows += [
-        _kpi_row("AdventureWorks", channel.capitalize(), aw, comparison)
-        for channel, comparison in aw.channels.items()
+def summary_tables(views: ReportViews, *, generated_at: dt.datetime) -> list[Table]:
+    """Return the cover's tables: KPIs, movers, stock to order, worst suppliers, forecast."""
+    return [
+        kpi_table(views.aw_kpis, views.wwi_kpis, generated_at=generated_at),
+        movers_table(
+            views.aw_reps, views.aw_products, top_n=REPORT_TOP_N, generated_at=generated_at
+        ),
+        stock_table(views.wwi_recommendations, generated_at=generated_at),
+        worst_suppliers_table(views.wwi_suppliers, generated_at=generated_at),
+        forecast_summary_table(views.aw_forecast, generated_at=generated_at),
     ]
-    rows.append(_kpi_row("WideWorldImporters", "Total", wwi, wwi))
-    return Table(
-        title="Sales KPIs (against the same days a year earlier)",
-        columns=KPI_COLUMNS,
-        rows=rows,
-        as_of=max(aw.as_of, wwi.as_of),
-        generated_at=generated_at,
-        parameters={"days_back": aw.window_days},
-        sheet_name="KPIs",
-    )
 
 
 def report_sections(views: ReportViews, *, events_limit: int) -> Sequence[Table]:
-    """Return one table per view after the KPIs, as their per-view downloads make them."""
+    """Return one table per view after the KPIs, as their per-view downloads make them (the
+    sales history charted by channel)."""
+    history = sales_history_table(views.aw_history)
     return [
-        sales_history_table(views.aw_history),
+        replace(history, chart=HISTORY_CHART),
         sales_forecast_table(views.aw_forecast),
         rep_scores_table(views.aw_reps, top_n=REPORT_TOP_N),
         product_demand_table(views.aw_products, top_n=REPORT_TOP_N),
@@ -266,7 +254,7 @@ def report_document(
     events_limit: int,
     generated_at: dt.datetime,
 ) -> Report:
-    """Return the report of `views`: a cover with the KPIs, then a section per view."""
+    """Return the report of `views`: a cover that summarises, then a section per view."""
     sections = [
         with_rows_kept(replace(table, generated_at=generated_at))
         for table in report_sections(views, events_limit=events_limit)
@@ -278,14 +266,17 @@ def report_document(
             ("Report id", report_id),
             ("Generated at (UTC)", generated_at),
             ("Requested by", created_by),
-            ("Window (days back)", days_back),
+            (parameter_label("days_back"), days_back),
             ("AdventureWorks as of", views.aw_kpis.as_of),
             ("WideWorldImporters as of", views.wwi_kpis.as_of),
         ],
         summary=[
-            with_rows_kept(kpi_table(views.aw_kpis, views.wwi_kpis, generated_at=generated_at))
+            with_rows_kept(table) for table in summary_tables(views, generated_at=generated_at)
         ],
         sections=sections,
+        pdf_excerpts={
+            "Reorder recommendations": reorder_excerpt(views.wwi_recommendations),
+        },
     )
 
 

@@ -7,16 +7,19 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
+import duckdb
+import httpx
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import DataError, DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
 from starlette.responses import Response
 
-from otelbi.errors import OtelBiError
+from otelbi.errors import DependencyUnavailable, OtelBiError
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +29,7 @@ class ErrorBody(BaseModel):
 
     error: str = Field(
         description="The kind: invalid_input, unauthenticated, forbidden, not_found, conflict, "
-        "too_large, unavailable, method_not_allowed",
+        "too_large, unavailable, timeout, method_not_allowed",
         examples=["not_found"],
     )
     detail: str = Field(
@@ -45,6 +48,7 @@ ERROR_DESCRIPTIONS: dict[int, str] = {
     429: "Over a rate or concurrency limit; Retry-After says when to send again "
     "(`too_many_requests`)",
     503: "A warehouse, the write store or a service is unavailable (`unavailable`)",
+    504: "A service did not answer within its route class's timeout (`timeout`)",
 }
 """What each error status means, as the OpenAPI document says it."""
 
@@ -74,26 +78,60 @@ def error_response(
     return JSONResponse(body.model_dump(), status_code=status, headers=headers)
 
 
+_DRIVER_ERRORS = (DBAPIError, duckdb.Error, httpx.HTTPError, OSError)
+"""Errors whose text may hold a connection string, a path or the database's message."""
+
+
+def _public_detail(exc: OtelBiError) -> str:
+    """Return the detail a client may see: a 503 caused by a driver's error names only its
+    dependency (the log has the rest, under the response's trace id)."""
+    if isinstance(exc, DependencyUnavailable) and isinstance(exc.__cause__, _DRIVER_ERRORS):
+        return (
+            f"{exc.dependency} is unavailable: try again shortly (the server log has the "
+            "cause under this response's x-trace-id)"
+        )
+    return exc.detail
+
+
 async def _otelbi_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, OtelBiError)
+    if isinstance(exc.__cause__, DataError):
+        # The store refused a value the request carried (PostgreSQL: bigint out of range, a
+        # NUL character in text): the client's error, not an outage.
+        log.info("%s %s: the store refused a value: %s", request.method, request.url.path, exc)
+        return error_response(
+            "invalid_input",
+            "a value in the request cannot be stored: a number out of range or a NUL character",
+            422,
+        )
     if exc.status >= 500:
         log.warning("%s %s failed: %s", request.method, request.url.path, exc.detail)
-    return error_response(exc.kind, exc.detail, exc.status, exc.headers)
+    return error_response(exc.kind, _public_detail(exc), exc.status, exc.headers)
+
+
+def _validation_problem(error: Mapping[str, Any]) -> str:
+    """Return one validation error as `where: rule`, without the client's input: a field the
+    endpoint does not take is named by where it was sent, not by its (client-chosen) name."""
+    location = [str(part) for part in error["loc"]]
+    if error["type"] == "extra_forbidden":
+        return f"{'.'.join(location[:-1])}: holds a field this endpoint does not take"
+    where = ".".join(part for part in location if part not in ("query", "body"))
+    return f"{where}: {error['msg']}"
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     # Name the field and the rule, never echo the input: it may hold a secret.
-    problems = "; ".join(
-        f"{'.'.join(str(part) for part in error['loc'] if part not in ('query', 'body'))}: "
-        f"{error['msg']}"
-        for error in exc.errors()
-    )
+    problems = "; ".join(_validation_problem(error) for error in exc.errors())
     return error_response("invalid_input", problems, 422)
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
+    if exc.status_code == 400:
+        # FastAPI's answer to a body it cannot parse (not UTF-8, not JSON): as documented, a
+        # body that is not acceptable is a 422.
+        return error_response("invalid_input", "body: cannot be parsed as JSON", 422)
     kind = _HTTP_KINDS.get(exc.status_code, "http_error")
     return error_response(kind, str(exc.detail), exc.status_code, exc.headers)
 

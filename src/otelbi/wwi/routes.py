@@ -14,7 +14,13 @@ from otelbi.domain_service.dependencies import (
     StateDep,
     WarehouseDep,
 )
-from otelbi.domain_service.parameters import DaysBack, StorageLimit, StorageOffset, TopN
+from otelbi.domain_service.parameters import (
+    DaysBack,
+    RowId,
+    StorageLimit,
+    StorageOffset,
+    TopN,
+)
 from otelbi.domain_service.state import ServiceState
 from otelbi.domain_service.views import ViewDep, ViewQuery
 from otelbi.kpis import SalesKpis
@@ -196,7 +202,7 @@ def post_scenario(
 
 
 @router.get("/scenarios/{scenario_id}", name="wwi.scenarios.get", responses=error_responses(404))
-def get_stored_scenario(state: StateDep, scenario_id: int) -> Scenario:
+def get_stored_scenario(state: StateDep, scenario_id: RowId) -> Scenario:
     """Return one stored scenario with every item's recommendation."""
     return get_scenario(state.store, scenario_id)
 

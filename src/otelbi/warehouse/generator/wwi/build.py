@@ -14,7 +14,7 @@ from otelbi.warehouse import wwi_tables as t
 from otelbi.warehouse.generator.insert import insert
 from otelbi.warehouse.generator.wwi.activity import trading_days
 from otelbi.warehouse.generator.wwi.cities import Cities, generate_cities, read_cities
-from otelbi.warehouse.generator.wwi.columns import F64, Column, Moments
+from otelbi.warehouse.generator.wwi.columns import F64, Column, Columns, Moments
 from otelbi.warehouse.generator.wwi.customers import Customers, generate_customers, read_customers
 from otelbi.warehouse.generator.wwi.employees import Employees, generate_employees, read_employees
 from otelbi.warehouse.generator.wwi.movements import movement_columns
@@ -40,12 +40,17 @@ from otelbi.warehouse.generator.wwi.small_dimensions import (
     read_kinds,
     transaction_type_columns,
 )
-from otelbi.warehouse.generator.wwi.stock_holdings import Holdings, generate_holdings, read_holdings
+from otelbi.warehouse.generator.wwi.stock_holdings import (
+    Holdings,
+    generate_holdings,
+    read_holdings,
+)
 from otelbi.warehouse.generator.wwi.stock_items import (
     StockItems,
     generate_stock_items,
     read_stock_items,
 )
+from otelbi.warehouse.generator.wwi.stock_positions import positioned_on_hand
 from otelbi.warehouse.generator.wwi.suppliers import Suppliers, generate_suppliers, read_suppliers
 from otelbi.warehouse.generator.wwi.transactions import (
     customer_ledger,
@@ -115,9 +120,9 @@ class _Build:
             (t.dimension_transaction_type, lambda: self.kinds),
             (t.dimension_payment_method, lambda: self.kinds),
             (t.fact_purchase, lambda: self.purchases),
-            (t.fact_stock_holding, lambda: self.holdings),
             (t.fact_order, self.write_orders),
             (t.fact_sale, lambda: self.sales),
+            (t.fact_stock_holding, self.write_holdings),
             (t.fact_movement, self.write_movement),
             (t.fact_transaction, self.write_transactions),
         ]
@@ -185,17 +190,25 @@ class _Build:
 
     @cached_property
     def receipts(self) -> Moments:
-        return receipt_days(self.rng("receipt"), self.purchases)
+        return receipt_days(self.rng("receipt"), self.purchases, self.stock_items)
+
+    @cached_property
+    def generated_holdings(self) -> tuple[Holdings, Columns]:
+        return generate_holdings(self.rng("stock holding"), self.stock_items, self.purchases)
 
     @cached_property
     def holdings(self) -> Holdings:
+        """The stock the sales are drawn against (written later, see `write_holdings`)."""
         if not self.fills(t.fact_stock_holding):
             return read_holdings(self.con, self.stock_items)
-        holdings, columns = generate_holdings(
-            self.rng("stock holding"), self.stock_items, self.purchases
-        )
+        return self.generated_holdings[0]
+
+    def write_holdings(self) -> None:
+        columns = positioned_on_hand(
+            self.rng("stock position"), self.generated_holdings[1], self.stock_items,
+            self.sales, self.purchases,
+        )  # fmt: skip
         self.write(t.fact_stock_holding, columns)
-        return holdings
 
     @cached_property
     def orders(self) -> Orders:

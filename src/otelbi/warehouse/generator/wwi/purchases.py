@@ -1,10 +1,13 @@
 """Fact.Purchase: every item bought once when first stocked, fast sellers re-bought in large
 lots from the two big suppliers, and the day each purchase line was received.
+
+Suppliers differ in reliability (docs/warehouses.md): each has its own share of short
+deliveries and of late orders, so supplier scores spread out as they do in practice.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import duckdb
 import numpy as np
@@ -12,6 +15,7 @@ import numpy as np
 from otelbi.warehouse import wwi_tables as t
 from otelbi.warehouse.generator.wwi.activity import scaled
 from otelbi.warehouse.generator.wwi.columns import (
+    F64,
     I64,
     LINEAGE,
     Columns,
@@ -148,6 +152,22 @@ def _restocking(
         book.place(CUTOFF_DAY, s, restocked, _lot_sizes(rng, len(restocked)), is_open=True)
 
 
+def _per_supplier(rng: np.random.Generator, supplier_key: I64, a: float, b: float) -> F64:
+    """Return, per line, its supplier's Beta(a, b) draw (one draw per supplier key)."""
+    keys, at = np.unique(supplier_key, return_inverse=True)
+    return np.asarray(rng.beta(a, b, len(keys))[at])
+
+
+def _short_deliveries(rng: np.random.Generator, purchases: Purchases) -> Purchases:
+    """Return the purchases with some finalized lines received short (60-95 % of the outers):
+    each supplier delivers short on its own share of lines, about 2 % on average."""
+    short = rng.random(len(purchases.item)) < _per_supplier(rng, purchases.supplier_key, 1, 50)
+    short &= purchases.finalized & (purchases.outers > 1)
+    part = np.floor(purchases.outers * rng.uniform(0.6, 0.95, len(short))).astype(np.int64)
+    received = np.where(short, np.maximum(part, 1), purchases.received_outers)
+    return replace(purchases, received_outers=received)
+
+
 def generate_purchases(
     rng: np.random.Generator, scale: float, items: StockItems, suppliers: Suppliers
 ) -> tuple[Purchases, Columns]:
@@ -165,7 +185,7 @@ def generate_purchases(
     book = _PurchaseBook()
     _first_stocking(rng, book, items, supplier, big)
     _restocking(rng, book, scale, fast, supplier, big)
-    purchases = book.lines(items, suppliers)
+    purchases = _short_deliveries(rng, book.lines(items, suppliers))
     rows = len(purchases.item)
     columns = {
         "Purchase Key": int64(np.arange(1, rows + 1)),
@@ -210,9 +230,18 @@ def read_purchases(con: duckdb.DuckDBPyConnection, items: StockItems) -> Purchas
     )
 
 
-def receipt_days(rng: np.random.Generator, purchases: Purchases) -> Moments:
-    """Return the day each purchase line was received: 1-4 days after its order, by the cut-off."""
+def receipt_days(rng: np.random.Generator, purchases: Purchases, items: StockItems) -> Moments:
+    """Return the day each purchase line was received, by the cut-off: within the shortest
+    lead time of its order's items, or for a late order (each supplier has its own share of
+    them, 15 % on average) 1-12 days after it."""
     orders, first_line = np.unique(purchases.order_id, return_index=True)
-    received = open_day(later(purchases.day[first_line], rng.integers(1, 5, len(orders))))
-    received = np.minimum(received, CUTOFF_DAY)
+    lead = np.full(len(orders), np.iinfo(np.int64).max)
+    np.minimum.at(
+        lead, np.searchsorted(orders, purchases.order_id), items.lead_time_days[purchases.item]
+    )
+    lead = np.maximum(lead, 1)
+    late = rng.random(len(orders)) < _per_supplier(rng, purchases.supplier_key[first_line], 2, 11)
+    on_time = np.minimum(rng.integers(1, 5, len(orders)), lead)
+    delay = np.where(late, lead + rng.integers(1, 13, len(orders)), on_time)
+    received = np.minimum(open_day(later(purchases.day[first_line], delay)), CUTOFF_DAY)
     return received[np.searchsorted(orders, purchases.order_id)]

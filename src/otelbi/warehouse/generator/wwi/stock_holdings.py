@@ -1,4 +1,6 @@
-"""Fact.Stock Holding: stock on hand and last cost price per stock item."""
+"""Fact.Stock Holding: stock on hand and last cost price per stock item.
+The quantities on hand written are those of `stock_positions.positioned_on_hand`.
+"""
 
 from __future__ import annotations
 
@@ -49,7 +51,7 @@ def generate_holdings(
     rng: np.random.Generator, items: StockItems, purchases: Purchases
 ) -> tuple[Holdings, Columns]:
     """Return one holding per item, far above target (median about 1,756 x), but for the nine
-    items bought most often, which are low: two of them below their reorder level."""
+    items bought most often, which are low, yet above their reorder level."""
     count = len(items.wwi_id)
     reorder, target = _stock_levels(rng, items)
     ratio = np.exp(rng.normal(np.log(1756), 0.9, count))
@@ -57,9 +59,8 @@ def generate_holdings(
     fast = np.argsort(-np.bincount(purchases.item, minlength=count), kind="stable")[:9]
     reorder[fast] = np.maximum(reorder[fast], 5)
     target[fast] = np.maximum(target[fast], 2 * reorder[fast])
-    on_hand[fast] = rng.integers(reorder[fast], 3 * target[fast] + 1)
-    below = rng.choice(fast, size=2, replace=False)
-    on_hand[below] = rng.integers(1, reorder[below])
+    # above the reorder level: they have purchase orders open, so ordering more is no answer
+    on_hand[fast] = rng.integers(reorder[fast] + 1, 3 * target[fast] + 1)
     # cost 25-50% of the price, more on what sells for much per outer, so sales keep about a
     # 50% margin; one item is sold below cost (the warehouse has negative profits)
     price = items.unit_price_cents

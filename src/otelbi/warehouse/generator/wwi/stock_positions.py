@@ -15,12 +15,12 @@ from otelbi.warehouse.generator.wwi.purchases import Purchases
 from otelbi.warehouse.generator.wwi.sales import SaleLines
 from otelbi.warehouse.generator.wwi.stock_items import StockItems
 from otelbi.warehouse.generator.wwi.timeline import CUTOFF_DAY
+from otelbi.wwi.stock_levels import DEMAND_WINDOW_DAYS
 
 # share of items per position, by how the reorder view sees them: out of stock, below the
 # reorder level, under its lead-time demand, within the reorder level of it, within target of
 # it; the rest keep the real warehouse's overstock
 _POSITIONS = (0.01, 0.04, 0.06, 0.07, 0.12)
-_DEMAND_WINDOW_DAYS = 90  # as otelbi.wwi.stock_levels.DEMAND_WINDOW_DAYS
 
 
 def _index_by_key(item_keys: I64, keys: I64) -> I64:
@@ -35,10 +35,10 @@ def _daily_issues(items: StockItems, sales: SaleLines) -> F64:
     count = len(items.wwi_id)
     item = _index_by_key(items.first_key, sales.item_key)
     recent = (items.first_key[item] == sales.item_key) & (
-        sales.invoice_day.astype("datetime64[D]") > CUTOFF_DAY - _DEMAND_WINDOW_DAYS
+        sales.invoice_day.astype("datetime64[D]") > CUTOFF_DAY - DEMAND_WINDOW_DAYS
     )
     issued = np.bincount(item[recent], weights=sales.quantity[recent], minlength=count)
-    return np.asarray(issued[:count] / _DEMAND_WINDOW_DAYS)
+    return np.asarray(issued[:count] / DEMAND_WINDOW_DAYS)
 
 
 def positioned_on_hand(

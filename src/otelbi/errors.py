@@ -14,9 +14,9 @@
     │   └── StoreUnavailable
     └── ServiceTimeout          504 timeout   (a service did not answer in time)
 
-A 503 raised from a driver's, client's or the system's error (`raise … from error`) reaches
-the client naming only its `dependency` (web/errors.py): the error's own text (a connection
-string, the database's message) goes to the log, found there by the response's x-trace-id.
+A 503 raised from a database driver's or a service client's error (`raise … from error`)
+reaches the client naming only its `dependency` (web/errors.py): the error's own text (a
+connection string, the database's message) goes to the log, under the response's x-trace-id.
 """
 
 from __future__ import annotations

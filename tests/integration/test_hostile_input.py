@@ -110,3 +110,13 @@ def test_a_store_failure_names_the_store_not_the_databases_text(
         "detail": "the write store is unavailable: try again shortly (the server log has the "
         "cause under this response's x-trace-id)",
     }
+
+
+def test_a_body_that_is_not_utf8_is_a_422_in_the_documented_shape(client: TestClient) -> None:
+    response = client.post(
+        "/api/wwi/scenarios", content=b"\xff\xfe{", headers={"content-type": "application/json"}
+    )
+    assert _assert_rejected(response) == {
+        "error": "invalid_input",
+        "detail": "body: cannot be parsed as JSON",
+    }

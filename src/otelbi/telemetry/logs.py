@@ -135,4 +135,6 @@ def configure_logging(level: str, log_format: str = "text", service: str = "otel
         handler.setFormatter(logging.Formatter(TEXT_FORMAT))
     logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
     for name in EXPORTER_LOGGERS:
-        logging.getLogger(name).addFilter(AtMostOncePerInterval(EXPORTER_LOG_INTERVAL_SECONDS))
+        exporter = logging.getLogger(name)
+        exporter.setLevel(logging.NOTSET)  # as the root says (a command had raised it)
+        exporter.addFilter(AtMostOncePerInterval(EXPORTER_LOG_INTERVAL_SECONDS))

@@ -7,7 +7,6 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-import duckdb
 import httpx
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -78,8 +77,9 @@ def error_response(
     return JSONResponse(body.model_dump(), status_code=status, headers=headers)
 
 
-_DRIVER_ERRORS = (DBAPIError, duckdb.Error, httpx.HTTPError, OSError)
-"""Errors whose text may hold a connection string, a path or the database's message."""
+_DRIVER_ERRORS = (DBAPIError, httpx.HTTPError)
+"""Errors of a database driver or a service client: their text may hold a connection string,
+an address or the database's message."""
 
 
 def _public_detail(exc: OtelBiError) -> str:

@@ -241,14 +241,18 @@ def test_an_export_is_a_span_and_metric_points_with_its_size(otlp_receiver: Otlp
 
 
 @pytest.mark.usefixtures("product_env")
-def test_health_checks_leave_no_span(otlp_receiver: OtlpReceiver) -> None:
+def test_probes_leave_no_span_and_health_is_traced(otlp_receiver: OtlpReceiver) -> None:
     with _client() as client:
         before = time.time_ns()
-        statuses = [client.get(path).status_code for path in ("/api/health", "/livez")]
+        statuses = [client.get(path).status_code for path in ("/livez", "/readyz")]
         after = time.time_ns()
-    assert statuses[0] in (200, 503)
+        health = client.get("/api/health")
+    assert statuses == [200, 200]
     during = [s for s in otlp_receiver.spans() if before <= s.start_ns <= after]
     assert during == []
+    assert health.status_code in (200, 503)
+    health_spans = [s for s in otlp_receiver.spans() if s.trace_id == health.headers["x-trace-id"]]
+    assert any(s.name == "GET /api/health" for s in health_spans)
 
 
 @pytest.mark.usefixtures("product_env")

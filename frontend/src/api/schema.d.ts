@@ -1906,6 +1906,15 @@ export interface operations {
                     "application/json": components["schemas"]["ClientConfig"];
                 };
             };
+            /** @description A parameter or the body is not acceptable (`invalid_input`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     gateway_health: {
@@ -1924,6 +1933,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GatewayHealth"];
+                };
+            };
+            /** @description A parameter or the body is not acceptable (`invalid_input`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Something failed: the checks say what */
@@ -2031,6 +2049,15 @@ export interface operations {
             };
             /** @description The token lacks a scope this route needs (`forbidden`) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A parameter or the body is not acceptable (`invalid_input`) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2726,6 +2753,15 @@ export interface operations {
             };
             /** @description The token lacks a scope this route needs (`forbidden`) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A parameter or the body is not acceptable (`invalid_input`) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3772,6 +3808,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A parameter or the body is not acceptable (`invalid_input`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description A warehouse, the write store or a service is unavailable (`unavailable`) */
             503: {
                 headers: {
@@ -3897,6 +3942,15 @@ export interface operations {
             };
             /** @description The token lacks a scope this route needs (`forbidden`) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A parameter or the body is not acceptable (`invalid_input`) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4919,6 +4973,15 @@ export interface operations {
             };
             /** @description The token lacks a scope this route needs (`forbidden`) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A parameter or the body is not acceptable (`invalid_input`) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -25,6 +25,7 @@ from otelbi.warehouse.catalog import Statement
 from otelbi.warehouse.live import LiveWarehouse
 from otelbi.web.errors import install_error_handlers
 from otelbi.web.probes import add_probes
+from otelbi.web.query_parameters import QUERY_CHECKED
 
 log = logging.getLogger(__name__)
 
@@ -118,5 +119,5 @@ def create_domain_app(
     add_probes(app, failing_checks)
 
     for router in routers:
-        app.include_router(router)
+        app.include_router(router, dependencies=QUERY_CHECKED)
     return app

@@ -19,6 +19,7 @@ from otelbi.domain_service.state import ServiceState
 from otelbi.domains import Domain
 from otelbi.engine_health import check_engine
 from otelbi.errors import OtelBiError
+from otelbi.web.errors import error_responses
 
 
 class ServiceHealthChecks(BaseModel):
@@ -39,7 +40,7 @@ def health_router(domain: Domain) -> APIRouter:
     """Return the health route of `domain`'s service."""
     router = APIRouter(prefix=f"/api/{domain.value}", tags=[domain.value])
 
-    @router.get("/health", name=f"{domain.value}.health")
+    @router.get("/health", name=f"{domain.value}.health", responses=error_responses(422))
     def health(state: StateDep, _caller: CallerDep) -> ServiceHealth:
         """Return whether the warehouse and the write store answer (200 even when degraded)."""
         checks = _checks(state)

@@ -23,7 +23,7 @@ def job_router(domain: Domain) -> APIRouter:
     """Return the job routes of `domain`'s service, under /api/<domain>/jobs."""
     router = APIRouter(prefix=f"/api/{domain.value}", tags=["jobs"])
 
-    @router.get("/jobs", name=f"{domain.value}.jobs.list")
+    @router.get("/jobs", name=f"{domain.value}.jobs.list", responses=error_responses(422))
     def list_jobs(state: StateDep, _caller: CallerDep) -> list[JobSchedule]:
         """Return the service's jobs and their schedules."""
         return [JobSchedule.of(job) for job in state.job_runner().jobs.values()]

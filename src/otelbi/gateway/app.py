@@ -43,6 +43,7 @@ from otelbi.web.body_limit import RequestBodyLimit
 from otelbi.web.errors import install_error_handlers
 from otelbi.web.load_shedding import LoadShedding
 from otelbi.web.probes import add_probes
+from otelbi.web.query_parameters import QUERY_CHECKED
 from otelbi.web.security_headers import SecurityHeaders, content_security_policy, origin_of
 
 log = logging.getLogger(__name__)
@@ -134,9 +135,9 @@ def create_gateway_app(  # noqa: PLR0915 - the lifespan sets up every resource i
     instrument_app(app, telemetry)
     add_probes(app, routes.failing_checks(embedded=embedded_services is not None))
     app.include_router(routes.router)
-    app.include_router(audit_routes.router)
-    app.include_router(jobs_routes.router)
-    app.include_router(reports_routes.router)
+    app.include_router(audit_routes.router, dependencies=QUERY_CHECKED)
+    app.include_router(jobs_routes.router, dependencies=QUERY_CHECKED)
+    app.include_router(reports_routes.router, dependencies=QUERY_CHECKED)
     app.include_router(otlp_relay.router)
     if web_app is not None:
         # Last: every API route (and /openapi.json, /docs) wins over the web app's paths.

@@ -78,7 +78,7 @@ def get_audit(
     return [AuditRow.model_validate(row) for row in rows]
 
 
-@router.get("/audit/verify", name="gateway.audit.verify")
+@router.get("/audit/verify", name="gateway.audit.verify", responses=error_responses(422))
 def verify_audit(state: GatewayDep, _user: CurrentUser) -> ChainReport:
     """Return which rows are bad, and whether the head matches, after walking the chain."""
     return verify_chain(state.store)

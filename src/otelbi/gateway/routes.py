@@ -17,7 +17,9 @@ from otelbi.gateway.dependency_health import identity_provider_state, report_dir
 from otelbi.gateway.forwarding import forward, internal_authorization
 from otelbi.gateway.state import GatewayState
 from otelbi.store.audit_verify import chain_head_state
+from otelbi.web.errors import error_responses
 from otelbi.web.probes import FailingChecks
+from otelbi.web.query_parameters import QUERY_CHECKED
 
 router = APIRouter(prefix="/api", tags=["gateway"])
 
@@ -34,7 +36,12 @@ class ClientConfig(BaseModel):
     auth_required: bool
 
 
-@router.get("/config", name="gateway.config")
+@router.get(
+    "/config",
+    name="gateway.config",
+    dependencies=QUERY_CHECKED,
+    responses=error_responses(422),
+)
 def get_config(state: GatewayDep) -> ClientConfig:
     """Return the identity provider settings for the browser (unauthenticated)."""
     oidc = state.settings.oidc
@@ -69,9 +76,11 @@ class GatewayHealth(BaseModel):
 @router.get(
     "/health",
     name="gateway.health",
+    dependencies=QUERY_CHECKED,
     response_model=GatewayHealth,
     responses={
-        503: {"model": GatewayHealth, "description": "Something failed: the checks say what"}
+        503: {"model": GatewayHealth, "description": "Something failed: the checks say what"},
+        **error_responses(422),
     },
 )
 async def get_health(state: GatewayDep) -> GatewayHealth | JSONResponse:

@@ -13,7 +13,7 @@ The span and metric names are listed in docs/observability.md.
 """
 
 from otelbi.telemetry.instrumentation import (
-    HEALTH_PATH,
+    PROBE_PATH,
     AsIfOverTheNetwork,
     ServiceContext,
     TraceIdHeaders,
@@ -52,7 +52,7 @@ from otelbi.telemetry.spans import (
 __all__ = [
     "EXPORTER_LOGGERS",
     "EXPORTER_LOG_INTERVAL_SECONDS",
-    "HEALTH_PATH",
+    "PROBE_PATH",
     "LOG_FORMAT",
     "NAMESPACE",
     "AsIfOverTheNetwork",

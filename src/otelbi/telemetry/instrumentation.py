@@ -31,16 +31,18 @@ from starlette.background import BackgroundTask
 from otelbi.telemetry.providers import Telemetry
 from otelbi.telemetry.spans import running_as
 
-HEALTH_PATH = r"/(api(/[a-z]+)?/health|livez|readyz)/?(\?.*)?$"
-"""Health checks (/api/health, /api/<domain>/health) and the /livez, /readyz probes: untraced."""
+PROBE_PATH = r"/(livez|readyz)/?(\?.*)?$"
+"""The orchestrator's /livez and /readyz probes: untraced (every few seconds, on every replica).
+/api/health is traced like any call: a person or a monitor asks it, and its answer carries the
+trace id of the checks it ran."""
 
 OTLP_RELAY_PREFIX = "/api/otlp/"
 """The gateway's relay of the browser's spans: untraced, or each export would make more spans."""
 
-UNTRACED_URLS = f"{HEALTH_PATH},^[a-z]+://[^/]*{OTLP_RELAY_PREFIX}"
+UNTRACED_URLS = f"{PROBE_PATH},^[a-z]+://[^/]*{OTLP_RELAY_PREFIX}"
 """What the FastAPI instrumentation skips (regexes searched in the full URL, comma-separated)."""
 
-_UNTRACED_PATH = re.compile(f"{HEALTH_PATH}|^{OTLP_RELAY_PREFIX}")
+_UNTRACED_PATH = re.compile(f"{PROBE_PATH}|^{OTLP_RELAY_PREFIX}")
 _SQLALCHEMY_SCOPE = "opentelemetry.instrumentation.sqlalchemy"
 
 

@@ -52,9 +52,9 @@ from otelbi.telemetry.spans import (
 __all__ = [
     "EXPORTER_LOGGERS",
     "EXPORTER_LOG_INTERVAL_SECONDS",
-    "PROBE_PATH",
     "LOG_FORMAT",
     "NAMESPACE",
+    "PROBE_PATH",
     "AsIfOverTheNetwork",
     "AtMostOncePerInterval",
     "FlushDeadline",

@@ -80,7 +80,7 @@ describe('AuditPage', { timeout: 20_000 }, () => {
   });
 
   it('says the chain is intact and how many rows were checked', async () => {
-    serve({ ok: true, rows_checked: 1234, first_bad_id: null });
+    serve({ ok: true, rows_checked: 1234, first_bad_id: null, bad_ids: [], bad_rows: 0, head_id: 1234, head_matches: true });
     renderWithProviders(<AuditPage />, { path: '/audit' });
     const banner = await screen.findByTestId('audit-chain');
     expect(banner).toHaveAttribute('data-ok', 'true');
@@ -113,7 +113,7 @@ describe('AuditPage', { timeout: 20_000 }, () => {
   });
 
   it('pages to older rows below the last row of the page, and back to the newest', async () => {
-    const fetchSpy = serve({ ok: true, rows_checked: 120, first_bad_id: null });
+    const fetchSpy = serve({ ok: true, rows_checked: 120, first_bad_id: null, bad_ids: [], bad_rows: 0, head_id: 120, head_matches: true });
     renderWithUrlMemory();
     await waitFor(() => {
       expect(screen.getByTestId('audit-page-range')).toHaveTextContent('Rows 120 to 71');
@@ -135,7 +135,7 @@ describe('AuditPage', { timeout: 20_000 }, () => {
   });
 
   it('passes the URL filters to the API, the day range in the reader’s time', async () => {
-    const fetchSpy = serve({ ok: true, rows_checked: 120, first_bad_id: null });
+    const fetchSpy = serve({ ok: true, rows_checked: 120, first_bad_id: null, bad_ids: [], bad_rows: 0, head_id: 120, head_matches: true });
     renderWithProviders(<AuditPage />, {
       path: '/audit',
       searchParams: '?domain=wwi&actor=alice&outcome=error&since=2026-12-01&until=2026-12-03',

@@ -210,6 +210,7 @@ def _serve(args: argparse.Namespace) -> int:
         build_app,
         served_name,
     )
+    from otelbi.startup_summary import startup_lines  # noqa: PLC0415
     from otelbi.telemetry import configure_logging  # noqa: PLC0415
 
     if args.embedded_defaults:
@@ -225,7 +226,8 @@ def _serve(args: argparse.Namespace) -> int:
     # SIGTERM: requests in flight (a client sending its body slowly) get this long, no more.
     grace = settings.topology.shutdown_grace_seconds
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host  # noqa: S104
-    print(f"OTel BI {name} starting on http://{shown}:{port}", flush=True)
+    summary = startup_lines(settings, mode, name, f"http://{shown}:{port}")
+    print("\n".join(summary), flush=True)
     if workers > 1:
         # Each worker process builds its own application (service_layout.worker_app).
         os.environ[WORKER_MODE_VARIABLE] = mode.value

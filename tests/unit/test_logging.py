@@ -11,6 +11,7 @@ import pytest
 from opentelemetry.sdk.trace import TracerProvider
 
 from otelbi.telemetry import EXPORTER_LOGGERS, configure_logging
+from otelbi.telemetry.logs import CHATTY_LOGGERS
 
 
 @pytest.fixture
@@ -18,9 +19,12 @@ def restore_logging() -> Iterator[None]:
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
     filters = {name: list(logging.getLogger(name).filters) for name in EXPORTER_LOGGERS}
+    levels = {name: logging.getLogger(name).level for name in CHATTY_LOGGERS}
     yield
     root.handlers[:] = handlers
     root.setLevel(level)
+    for name, kept_level in levels.items():
+        logging.getLogger(name).setLevel(kept_level)
     for name, kept in filters.items():
         logging.getLogger(name).filters[:] = kept
 
@@ -71,3 +75,13 @@ def test_json_lines_carry_trace_service_and_exception(capsys: pytest.CaptureFixt
     assert dt.datetime.fromisoformat(inside["time"]).tzinfo is not None
     assert (outside["trace_id"], outside["span_id"], outside["level"]) == (None, None, "WARNING")
     assert "exception" not in outside
+
+
+@pytest.mark.usefixtures("restore_logging")
+def test_migrations_and_scheduler_steps_show_only_at_debug() -> None:
+    configure_logging("INFO")
+    assert not logging.getLogger("alembic.runtime.migration").isEnabledFor(logging.INFO)
+    assert not logging.getLogger("apscheduler.executors.default").isEnabledFor(logging.INFO)
+    assert logging.getLogger("otelbi.jobs").isEnabledFor(logging.INFO)
+    configure_logging("DEBUG")
+    assert logging.getLogger("apscheduler.scheduler").isEnabledFor(logging.DEBUG)

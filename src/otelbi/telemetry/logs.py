@@ -91,6 +91,9 @@ EXPORTER_LOGGERS = (
 )
 """Loggers that report each failed export: the OTLP exporters and the periodic metric reader."""
 EXPORTER_LOG_INTERVAL_SECONDS = 300.0
+CHATTY_LOGGERS = ("alembic", "apscheduler")
+"""Libraries that log routine steps at INFO (each migration's context, every scheduler tick):
+shown only at LOG_LEVEL=DEBUG."""
 
 
 COMMAND_FORMAT = "otelbi: %(levelname)s: %(message)s"
@@ -134,6 +137,9 @@ def configure_logging(level: str, log_format: str = "text", service: str = "otel
     else:
         handler.setFormatter(logging.Formatter(TEXT_FORMAT))
     logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
+    chatty = logging.WARNING if logging.getLogger().level > logging.DEBUG else logging.NOTSET
+    for name in CHATTY_LOGGERS:
+        logging.getLogger(name).setLevel(chatty)
     for name in EXPORTER_LOGGERS:
         exporter = logging.getLogger(name)
         exporter.setLevel(logging.NOTSET)  # as the root says (a command had raised it)

@@ -6,9 +6,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +18,7 @@ from otelbi.security.jwks import JwksCache
 from otelbi.service_layout import build_app
 from otelbi.settings import RunMode, Settings
 from otelbi.warehouse.engines import duckdb_path
+from tests.integration.served import serving
 from tests.integration.test_jwks_rotation import ManualClock
 from tests.integration.test_split_mode import free_port
 from tests.peers.oidc_provider import API_AUDIENCE, OidcProvider, ProviderKey, running_provider
@@ -137,27 +135,8 @@ def aw_service(tmp_path: Path, data_dir: Path) -> Iterator[str]:
     """Run aw-service as its own process (`otelbi serve aw`); yield its URL."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    with (tmp_path / "aw.log").open("w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "otelbi.cli", "serve", "aw"],
-            env={**os.environ, "PORT": str(port)},
-            stdout=log,
-            stderr=log,
-        )
-    deadline = time.monotonic() + 60
-    try:
-        while True:
-            assert process.poll() is None, (tmp_path / "aw.log").read_text()
-            assert time.monotonic() < deadline, "aw-service did not come up within 60 s"
-            try:
-                httpx.get(f"{url}/livez", timeout=1)
-                break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    with serving(["aw"], {**os.environ, "PORT": str(port)}, url, tmp_path / "aw.log") as served:
+        yield served
 
 
 def test_split_gateway_health_sees_a_warehouse_file_removed_under_its_service(

@@ -9,14 +9,10 @@ example database."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
@@ -24,6 +20,7 @@ from schemathesis import GenerationMode
 from schemathesis.checks import negative_data_rejection, positive_data_acceptance
 from schemathesis.core.result import Ok
 
+from tests.integration.served import serving
 from tests.integration.test_split_mode import free_port
 from tests.peers.oidc_provider import API_AUDIENCE, OidcProvider
 
@@ -49,24 +46,8 @@ def product_url(
         # Generated calls come fast from one client: the limits are tested elsewhere.
         "EXPORT_REQUESTS_PER_MINUTE": "0",
     }
-    with (tmp_path / "product.log").open("w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "otelbi.cli", "serve"], env=env, stdout=log, stderr=log
-        )
-    deadline = time.monotonic() + 60
-    try:
-        while True:
-            assert process.poll() is None, (tmp_path / "product.log").read_text()
-            assert time.monotonic() < deadline, "the product did not come up within 60 s"
-            try:
-                httpx.get(f"{url}/livez", timeout=1)
-                break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    with serving([], env, url, tmp_path / "product.log") as served:
+        yield served
 
 
 def test_every_operation_answers_without_server_errors_and_as_documented(

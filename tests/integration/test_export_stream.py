@@ -27,6 +27,7 @@ from otelbi.domain_service.state import ServiceState
 from otelbi.domains import Domain
 from otelbi.files.formats import ExportFormat
 from otelbi.files.table import Column, ColumnKind, Row, Table
+from otelbi.security.internal_tokens import VerifiedTokens
 from otelbi.settings import Settings
 from otelbi.store.engine import create_store_engine
 from otelbi.store.migrate import upgrade_to_head
@@ -58,8 +59,9 @@ def state(
         settings=settings,
         store=store,
         telemetry=Telemetry("aw-service", provider),
-        internal_secret="s" * 32,
-        allowed_issuers=frozenset({"api-gateway"}),
+        tokens=VerifiedTokens(
+            secret="s" * 32, audience="aw-service", allowed_issuers=frozenset({"api-gateway"})
+        ),
         warehouse=warehouse,
         data_version=DataVersion(DATA_VERSION, warehouse, freshness_seconds=60),
     )

@@ -8,7 +8,12 @@ import jwt
 import pytest
 
 from otelbi.errors import Unauthenticated
-from otelbi.security.internal_tokens import mint_internal_token, verify_internal_token
+from otelbi.security.internal_tokens import (
+    InternalTokens,
+    VerifiedTokens,
+    mint_internal_token,
+    verify_internal_token,
+)
 
 SECRET = "s" * 48
 ISSUERS = frozenset({"api-gateway"})
@@ -92,3 +97,60 @@ def test_tokens_without_required_claims_are_refused() -> None:
     )
     with pytest.raises(Unauthenticated):
         _verify(token)
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_the_gateway_reuses_a_token_per_service_and_user_for_half_its_lifetime() -> None:
+    clock = _Clock()
+    tokens = InternalTokens(secret=SECRET, issuer="api-gateway", clock=clock)
+    first = tokens.token(audience="aw-service", subject="ada")
+    assert tokens.token(audience="aw-service", subject="ada") == first
+    assert tokens.token(audience="aw-service", subject="bob") != first
+    assert tokens.token(audience="wwi-service", subject="ada") != first
+    clock.now += 29
+    assert tokens.token(audience="aw-service", subject="ada") == first
+    claims = jwt.decode(first, SECRET, algorithms=["HS256"], audience="aw-service")
+    assert claims["exp"] - claims["iat"] - 29 >= 30  # reused, it still has 30 s to live
+    clock.now += 2
+    renewed = tokens.token(audience="aw-service", subject="ada")
+    assert renewed != first
+    assert _verify(renewed) == "ada"
+
+
+def _verifier() -> VerifiedTokens:
+    return VerifiedTokens(secret=SECRET, audience="aw-service", allowed_issuers=ISSUERS)
+
+
+def test_a_remembered_token_is_refused_once_it_expires() -> None:
+    verifier = _verifier()
+    expires = int(time.time()) + 1
+    token = _forged(exp=expires, iat=expires - 1)
+    assert verifier.caller(token).subject == "a"
+    assert verifier.caller(token).subject == "a"
+    while time.time() < expires:
+        time.sleep(0.05)
+    with pytest.raises(Unauthenticated, match="expired"):
+        verifier.caller(token)
+
+
+def test_a_refused_token_is_not_remembered_and_a_forged_one_never_matches() -> None:
+    verifier = _verifier()
+    genuine = _forged()
+    assert verifier.caller(genuine).subject == "a"
+    head, body, _ = genuine.split(".")
+    forged_body = jwt.utils.base64url_encode(b'{"sub":"admin"}').decode()
+    for attempt in (f"{head}.{forged_body}.{genuine.split('.')[2]}", genuine + "x"):
+        for _ in range(2):
+            with pytest.raises(Unauthenticated):
+                verifier.caller(attempt)
+    wrong_audience = _forged(aud="wwi-service")
+    for _ in range(2):
+        with pytest.raises(Unauthenticated, match=r"(?i)audience"):
+            verifier.caller(wrong_audience)

@@ -18,6 +18,7 @@ from otelbi.domains import Domain
 from otelbi.jobs.definitions import JobDefinition
 from otelbi.jobs.runner import JobRunner
 from otelbi.jobs.scheduler import JobScheduler
+from otelbi.security.internal_tokens import VerifiedTokens
 from otelbi.settings import Settings
 from otelbi.store.engine import open_store
 from otelbi.telemetry import Telemetry, instrument_app, instrument_engine
@@ -60,8 +61,11 @@ def create_domain_app(
             settings=settings,
             store=store,
             telemetry=telemetry,
-            internal_secret=settings.internal_secret,
-            allowed_issuers=settings.auth.allowed_issuers,
+            tokens=VerifiedTokens(
+                secret=settings.internal_secret,
+                audience=domain.service_name,
+                allowed_issuers=settings.auth.allowed_issuers,
+            ),
             warehouse=warehouse,
             data_version=DataVersion(
                 data_version,

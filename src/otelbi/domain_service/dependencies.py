@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from otelbi.domain_service.state import ServiceState
 from otelbi.errors import OtelBiError, Unauthenticated
-from otelbi.security.internal_tokens import InternalCaller, verify_internal_token
+from otelbi.security.internal_tokens import InternalCaller
 from otelbi.store import audit
 
 # Dependencies that do no I/O are `async def`: FastAPI runs a plain `def` dependency in the
@@ -43,12 +43,7 @@ async def internal_caller(request: Request, state: StateDep) -> InternalCaller:
             "this service accepts only internal tokens from the gateway",
             headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
         )
-    return verify_internal_token(
-        authorization[7:].strip(),
-        secret=state.internal_secret,
-        audience=state.domain.service_name,
-        allowed_issuers=state.allowed_issuers,
-    )
+    return state.tokens.caller(authorization[7:].strip())
 
 
 CallerDep = Annotated[InternalCaller, Depends(internal_caller)]

@@ -1,4 +1,4 @@
-"""What a domain service holds while it runs: its engines, cache, secret, jobs and telemetry."""
+"""What a domain service holds while it runs: its engines, cache, token check, jobs and telemetry."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from otelbi.cache.data_version import DataVersion
 from otelbi.cache.results import ResultCache
 from otelbi.domains import Domain
 from otelbi.jobs.runner import JobRunner
+from otelbi.security.internal_tokens import VerifiedTokens
 from otelbi.settings import Settings
 from otelbi.telemetry import Telemetry
 from otelbi.warehouse.live import LiveWarehouse
@@ -26,8 +27,7 @@ class ServiceState:
     settings: Settings
     store: sa.Engine
     telemetry: Telemetry
-    internal_secret: str
-    allowed_issuers: frozenset[str]
+    tokens: VerifiedTokens
     warehouse: LiveWarehouse
     data_version: DataVersion
     results: ResultCache | None = None

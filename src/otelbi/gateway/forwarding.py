@@ -29,12 +29,11 @@ from fastapi.responses import StreamingResponse
 from starlette.background import BackgroundTask
 from starlette.requests import ClientDisconnect
 
-from otelbi.domains import GATEWAY_SERVICE_NAME, Domain
+from otelbi.domains import Domain
 from otelbi.errors import DependencyUnavailable, InvalidInput, ServiceTimeout
 from otelbi.gateway.auth import check_scope, jobs_run_scope
 from otelbi.gateway.rate_limits import principal
 from otelbi.gateway.state import GatewayState
-from otelbi.security.internal_tokens import mint_internal_token
 from otelbi.security.user_tokens import User
 from otelbi.settings import Settings
 
@@ -93,13 +92,7 @@ def _forwarded_headers(request: Request) -> dict[str, str]:
 
 def internal_authorization(state: GatewayState, domain: Domain, subject: str) -> str:
     """Return the Authorization header value for one call to `domain`'s service."""
-    token = mint_internal_token(
-        secret=state.settings.internal_secret,
-        issuer=GATEWAY_SERVICE_NAME,
-        audience=domain.service_name,
-        subject=subject,
-    )
-    return f"Bearer {token}"
+    return f"Bearer {state.internal_tokens.token(audience=domain.service_name, subject=subject)}"
 
 
 async def _unless_the_client_leaves(request: Request, call: Awaitable[T]) -> T:

@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 import httpx
 import sqlalchemy as sa
 
-from otelbi.domains import Domain
+from otelbi.domains import GATEWAY_SERVICE_NAME, Domain
 from otelbi.gateway.denied_bursts import DeniedBursts
 from otelbi.gateway.rate_limits import ReportLimits
 from otelbi.jobs.runner import JobRunner
+from otelbi.security.internal_tokens import InternalTokens
 from otelbi.security.user_tokens import UserTokenValidator
 from otelbi.settings import Settings
 from otelbi.telemetry import Telemetry
@@ -31,9 +32,13 @@ class GatewayState:
     jobs: JobRunner | None = None
     limits: ReportLimits = field(init=False)
     denied_bursts: DeniedBursts = field(init=False)
+    internal_tokens: InternalTokens = field(init=False)
 
     def __post_init__(self) -> None:
         self.limits = ReportLimits(self.settings)
+        self.internal_tokens = InternalTokens(
+            secret=self.settings.internal_secret, issuer=GATEWAY_SERVICE_NAME
+        )
         self.denied_bursts = DeniedBursts(self.settings.auth.auth_denied_audit_window_seconds)
 
     def job_runner(self) -> JobRunner:

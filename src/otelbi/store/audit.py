@@ -9,10 +9,10 @@ chain, and `verify_chain` (store/audit_verify.py) names the rows where it breaks
 The chain's end is not "the row with the largest id" but `audit_chain_head`, which the writer
 moves in each append's transaction: a row inserted by anyone else (with a made-up prev_hash,
 or holding an id the writer would use next, which is then skipped) cannot capture the end or
-stop appends. Appends are serialised (an advisory transaction lock on PostgreSQL, `BEGIN
-IMMEDIATE` on SQLite), so the writer's chain cannot fork; the appends of one process's
-concurrent calls share a transaction (store/group_commit.py), and a business write can share
-its audit row's transaction (`chain_transaction`, `append_in`).
+stop appends. Appends are serialised (on PostgreSQL by locking the head's row, which reads
+it too; `BEGIN IMMEDIATE` on SQLite), so the writer's chain cannot fork; the appends of one
+process's concurrent calls share a transaction (store/group_commit.py), and a business write
+can share its audit row's transaction (`chain_transaction`, `append_in`).
 
 What is stored is exactly what was hashed: before a row is hashed its values are put in a
 form both stores give back unchanged (text without NUL, columns cut to their length,
@@ -23,6 +23,7 @@ Parameters are stored without secrets (`without_secrets`).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import logging
@@ -33,7 +34,6 @@ import weakref
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
@@ -56,9 +56,6 @@ HEAD_ROW = 1
 
 ID_ROUNDS = 8
 """Rounds of candidate ids an append tries before it gives up (see `_free_ids`)."""
-
-CHAIN_LOCK_KEY = 0x0_7E1_B1_0002
-"""Advisory-lock key that serialises appends on PostgreSQL (the migration lock is ...0001)."""
 
 HASHED_COLUMNS = (
     "id",
@@ -268,7 +265,7 @@ def _write_at_chain_end(engine: sa.Engine, values: dict[str, Any]) -> None:
     with _committers_lock:
         committer = _committers.get(engine)
         if committer is None:
-            committer = _committers[engine] = GroupCommit(partial(_write_batch, engine))
+            committer = _committers[engine] = GroupCommit(functools.partial(_write_batch, engine))
     committer.submit(values)
 
 
@@ -286,16 +283,15 @@ def _write_batch(engine: sa.Engine, batch: list[dict[str, Any]]) -> None:
 
 @contextmanager
 def chain_transaction(engine: sa.Engine) -> Iterator[sa.Connection]:
-    """Yield a connection in a transaction that alone may append until it ends.
+    """Yield a connection in a transaction that may append (`append_in`) until it ends.
 
     Write a business row in it, then `append_in` its audit row, then commit: both or neither.
     """
     with engine.connect() as connection:
         if engine.dialect.name == "postgresql":
-            # READ COMMITTED whatever the server's default: each statement after the lock must
-            # see the head the previous holder committed.
+            # READ COMMITTED whatever the server's default: the head read under its row lock
+            # must be the one the previous holder committed.
             connection.execution_options(isolation_level="READ COMMITTED")
-            connection.execute(sa.select(sa.func.pg_advisory_xact_lock(CHAIN_LOCK_KEY)))
         else:
             # pysqlite opens transactions lazily, at the first write; take the write lock before
             # reading the chain's end instead.
@@ -303,25 +299,64 @@ def chain_transaction(engine: sa.Engine) -> Iterator[sa.Connection]:
         yield connection
 
 
+_HEAD = sa.select(audit_chain_head.c.last_id, audit_chain_head.c.last_hash).where(
+    audit_chain_head.c.id == HEAD_ROW
+)
+_LOCKED_HEAD = _HEAD.with_for_update()
+"""PostgreSQL: waits for the previous append's commit, then reads the head it left."""
+_MOVE_HEAD = (
+    audit_chain_head.update()
+    .where(audit_chain_head.c.id == HEAD_ROW)
+    .values(
+        last_id=sa.bindparam("last_id", type_=sa.BigInteger),
+        last_hash=sa.bindparam("last_hash", type_=sa.String),
+    )
+)
+_DRAWN = (
+    sa.select(
+        sa.func.nextval(
+            sa.func.pg_get_serial_sequence(audit_log.name, audit_log.c.id.name),
+            type_=sa.BigInteger,
+        ).label("id")
+    )
+    .select_from(sa.func.generate_series(1, sa.bindparam("count", type_=sa.Integer)))
+    .cte("drawn")  # a CTE with nextval is evaluated once, never inlined
+)
+_DRAWN_IDS = sa.select(_DRAWN.c.id, sa.exists().where(audit_log.c.id == _DRAWN.c.id))
+"""PostgreSQL: `count` ids from the sequence, each with whether a row already holds it."""
+_HELD_IDS = sa.select(audit_log.c.id).where(audit_log.c.id.in_(sa.bindparam("ids", expanding=True)))
+
+
 def _link_and_insert(connection: sa.Connection, batch: list[dict[str, Any]]) -> None:
-    """Link `batch` to the head, insert it and move the head to its last row (hold the lock)."""
-    head = connection.execute(
-        sa.select(audit_chain_head.c.last_id, audit_chain_head.c.last_hash).where(
-            audit_chain_head.c.id == HEAD_ROW
-        )
-    ).one_or_none()
+    """Link `batch` to the head, insert it and move the head to its last row."""
+    postgres = connection.dialect.name == "postgresql"
+    head = connection.execute(_LOCKED_HEAD if postgres else _HEAD).one_or_none()
     if head is None:
         raise StoreUnavailable("the audit chain's head row is missing: run `otelbi db upgrade`")
     ids, prev_hash = _free_ids(connection, int(head.last_id), len(batch)), str(head.last_hash)
     for values, row_id in zip(batch, ids, strict=True):
         values["id"], values["prev_hash"] = row_id, prev_hash
         values["row_hash"] = prev_hash = row_hash(values)
-    connection.execute(audit_log.insert(), batch)
-    connection.execute(
-        audit_chain_head.update()
-        .where(audit_chain_head.c.id == HEAD_ROW)
-        .values(last_id=ids[-1], last_hash=prev_hash)
-    )
+    head_values = {"last_id": ids[-1], "last_hash": prev_hash}
+    if postgres:  # one round trip for both
+        rows = {f"r{n}_{name}": value for n, row in enumerate(batch) for name, value in row.items()}
+        connection.execute(_insert_moving_head(len(batch)), {**rows, **head_values})
+    else:
+        connection.execute(audit_log.insert(), batch)
+        connection.execute(_MOVE_HEAD, head_values)
+
+
+@functools.lru_cache(maxsize=64)
+def _insert_moving_head(rows: int) -> sa.Insert:
+    """PostgreSQL: the statement inserting `rows` rows (parameters `r<n>_<column>`) and
+    moving the head (`last_id`, `last_hash`)."""
+    moved = _MOVE_HEAD.returning(audit_chain_head.c.id).cte("moved_head")
+    values = [
+        {c.name: sa.bindparam(f"r{n}_{c.name}", type_=c.type) for c in audit_log.columns}
+        for n in range(rows)
+    ]
+    # A multi-row VALUES has no compile-cache key; the usual batch of one then does.
+    return audit_log.insert().values(values[0] if rows == 1 else values).add_cte(moved)
 
 
 def _free_ids(connection: sa.Connection, head_id: int, count: int) -> list[int]:
@@ -333,33 +368,26 @@ def _free_ids(connection: sa.Connection, head_id: int, count: int) -> list[int]:
     free: list[int] = []
     after = head_id
     for attempt in range(ID_ROUNDS):
-        candidates = _candidate_ids(connection, after, (count - len(free)) * 2**attempt)
-        taken = set(
-            connection.execute(
-                sa.select(audit_log.c.id).where(audit_log.c.id.in_(candidates))
-            ).scalars()
-        )
-        free += [i for i in candidates if i not in taken and i > head_id][: count - len(free)]
+        candidates = _candidates(connection, after, (count - len(free)) * 2**attempt)
+        free += [i for i, taken in candidates if not taken and i > head_id][: count - len(free)]
         if len(free) == count:
             return free
-        after = candidates[-1]
+        after = candidates[-1][0]
     raise StoreUnavailable(
         "the audit log's next ids are held by rows its writer did not append: "
         "run `otelbi audit verify` to name them"
     )
 
 
-def _candidate_ids(connection: sa.Connection, after: int, count: int) -> list[int]:
-    """Return `count` ascending ids the writer may use next (PostgreSQL: from the sequence)."""
-    if connection.dialect.name != "postgresql":
-        return list(range(after + 1, after + 1 + count))
-    sequence = sa.func.pg_get_serial_sequence(audit_log.name, audit_log.c.id.name)
-    ids = connection.execute(
-        sa.select(sa.func.nextval(sequence, type_=sa.BigInteger)).select_from(
-            sa.func.generate_series(1, count)
-        )
-    ).scalars()
-    return sorted(int(i) for i in ids)
+def _candidates(connection: sa.Connection, after: int, count: int) -> list[tuple[int, bool]]:
+    """Return `count` ascending ids the writer may use next, each with whether a row holds
+    it (PostgreSQL: from the sequence, in one round trip)."""
+    if connection.dialect.name == "postgresql":
+        rows = connection.execute(_DRAWN_IDS, {"count": count}).all()
+        return sorted((int(i), bool(taken)) for i, taken in rows)
+    ids = list(range(after + 1, after + 1 + count))
+    taken = set(connection.execute(_HELD_IDS, {"ids": ids}).scalars())
+    return [(i, i in taken) for i in ids]
 
 
 def record(engine: sa.Engine, entry: AuditEntry, *, fail_closed: bool) -> int | None:

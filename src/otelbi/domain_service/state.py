@@ -1,4 +1,4 @@
-"""What a domain service holds while it runs: its engines, cache, token check, jobs and telemetry."""
+"""What a domain service holds while it runs: engines, cache, token check, jobs and telemetry."""
 
 from __future__ import annotations
 

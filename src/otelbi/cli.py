@@ -29,11 +29,12 @@ from typing import TYPE_CHECKING, NoReturn
 from otelbi import __version__
 from otelbi.domains import GATEWAY_SERVICE_NAME, Domain
 from otelbi.settings import RunMode, Settings, UnsafeSettings, apply_embedded_defaults
+from otelbi.utc import as_utc
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
 
-    from otelbi.jobs.definitions import JobStatus
+    from otelbi.jobs.definitions import JobStatus, JobTrigger
 
 log = logging.getLogger("otelbi")
 
@@ -306,7 +307,7 @@ def _sql(args: argparse.Namespace) -> int:
 
 def _utc_datetime(text: str) -> dt.datetime:
     moment = dt.datetime.fromisoformat(text)
-    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+    return as_utc(moment)
 
 
 def _jobs_list(args: argparse.Namespace) -> int:
@@ -339,7 +340,7 @@ def _last_run(store: sa.Engine, service: str, job_id: str) -> str:
 
 
 def _jobs_run(args: argparse.Namespace) -> int:
-    from otelbi.jobs.definitions import JobStatus  # noqa: PLC0415
+    from otelbi.jobs.definitions import JobStatus, JobTrigger  # noqa: PLC0415
     from otelbi.jobs.standalone import standalone_runner  # noqa: PLC0415
     from otelbi.service_layout import JOBS_BY_SERVICE  # noqa: PLC0415
 
@@ -349,19 +350,21 @@ def _jobs_run(args: argparse.Namespace) -> int:
         print(f"otelbi: no job {args.job_id!r} (jobs: {', '.join(sorted(jobs))})", file=sys.stderr)
         return 2
     scheduled_for = args.scheduled_for or dt.datetime.now(dt.UTC)
+    # A tick named on the command line is that tick's run (an outside scheduler's); else run-now.
+    trigger = JobTrigger.SCHEDULE if args.scheduled_for else JobTrigger.RUN_NOW
     actor = getpass.getuser()
     if service == GATEWAY_SERVICE_NAME:
         execution_id, status = _run_in_gateway(
-            args.job_id, scheduled_for, actor, remote_services=args.remote_services
+            args.job_id, scheduled_for, actor, trigger, remote_services=args.remote_services
         )
     else:
         domain = next(d for d in Domain if d.service_name == service)
         with standalone_runner(domain, JOBS_BY_SERVICE[service], Settings()) as runner:
             job = runner.find(args.job_id)
-            execution_id = runner.claim(job, scheduled_for)
+            execution_id = runner.claim(job, scheduled_for, trigger=trigger)
             status = None
             if execution_id is not None:
-                status = runner.run(job, execution_id, scheduled_for, actor=actor)
+                status = runner.run(job, execution_id, scheduled_for, actor=actor, trigger=trigger)
     if execution_id is None or status is None:
         print(f"{args.job_id} at {scheduled_for.isoformat()} was already claimed")
         return 3
@@ -390,7 +393,12 @@ def _run_error(execution_id: int) -> str:
 
 
 def _run_in_gateway(
-    job_id: str, scheduled_for: dt.datetime, actor: str, *, remote_services: bool
+    job_id: str,
+    scheduled_for: dt.datetime,
+    actor: str,
+    trigger: JobTrigger,
+    *,
+    remote_services: bool,
 ) -> tuple[int | None, JobStatus | None]:
     """Run a gateway job in a gateway started in this process (its schedulers off)."""
     import asyncio  # noqa: PLC0415
@@ -407,11 +415,13 @@ def _run_in_gateway(
         async with app.router.lifespan_context(app):
             runner = app.state.gateway.job_runner()
             job = runner.find(job_id)
-            execution_id = await run_in_threadpool(runner.claim, job, scheduled_for)
+            execution_id = await run_in_threadpool(
+                runner.claim, job, scheduled_for, trigger=trigger
+            )
             if execution_id is None:
                 return None, None
             status = await run_in_threadpool(
-                runner.run, job, execution_id, scheduled_for, actor=actor
+                runner.run, job, execution_id, scheduled_for, actor=actor, trigger=trigger
             )
             return execution_id, status
 

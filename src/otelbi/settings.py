@@ -263,6 +263,9 @@ class JobSettings(BaseSettings):
     # A running job renews its heartbeat every third of this; a replica (or the next start)
     # marks a run whose heartbeat is older `interrupted` (jobs/leases.py).
     jobs_lease_seconds: float = Field(60.0, ge=3, le=3600)
+    # How often a domain service compares its warehouse's data version with the one its
+    # snapshot jobs last ran on; a change runs them again (jobs/data_change.py).
+    jobs_data_change_check_seconds: float = Field(60.0, ge=1, le=86400)
 
 
 class ReportSettings(BaseSettings):

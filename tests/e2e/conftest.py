@@ -150,8 +150,13 @@ def wait_for_startup_jobs(product: Product) -> None:
     while time.monotonic() < deadline:
         done = True
         for domain in ("aw", "wwi"):
-            jobs = {job["job_id"] for job in httpx.get(f"{product.url}/api/{domain}/jobs").json()}
-            runs = httpx.get(f"{product.url}/api/jobs/{domain}", params={"limit": 200}).json()
+            jobs = {
+                job["job_id"]
+                for job in httpx.get(f"{product.url}/api/{domain}/jobs").json()["items"]
+            }
+            runs = httpx.get(f"{product.url}/api/jobs/{domain}", params={"limit": 200}).json()[
+                "items"
+            ]
             finished = {run["job_id"] for run in runs if run["status"] != "running"}
             done = done and jobs <= finished
         if done:

@@ -126,10 +126,10 @@ def test_xlsx_export_downloads_the_view_as_filtered(
 def test_a_report_generates_and_appears_in_the_list(page: Page, product: Product) -> None:
     page.goto(f"{product.url}/reports")
     rows = page.get_by_test_id("report-row")
-    before = httpx.get(f"{product.url}/api/reports").json()
+    before = httpx.get(f"{product.url}/api/reports").json()["items"]
     page.get_by_test_id("generate-report").click()
     expect(page.get_by_test_id("report-generated")).to_be_visible(timeout=60_000)
-    after = httpx.get(f"{product.url}/api/reports").json()
+    after = httpx.get(f"{product.url}/api/reports").json()["items"]
     assert len(after) == len(before) + 1
     newest = after[0]
     expect(rows.first).to_have_attribute("data-report-id", str(newest["report_id"]))

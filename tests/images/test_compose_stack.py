@@ -82,7 +82,7 @@ def test_kpis_are_answered_and_audited_with_their_trace(
     trace_id = kpis.headers["x-trace-id"]
     assert client.get("/api/wwi/sales/kpis").status_code == 200
 
-    rows = client.get("/api/audit", params={"action": "aw.sales.kpis", "limit": 20}).json()
+    rows = client.get("/api/audit", params={"action": "aw.sales.kpis", "limit": 20}).json()["items"]
     mine = [row for row in rows if row["trace_id"] == trace_id]
     assert len(mine) == 1, rows
     assert mine[0]["outcome"] == "ok"
@@ -119,7 +119,7 @@ def test_job_runs_are_listed(client: httpx.Client) -> None:
     deadline = time.monotonic() + 120
     runs: list[dict[str, object]] = []
     while time.monotonic() < deadline:
-        runs = client.get("/api/jobs/aw").json()
+        runs = client.get("/api/jobs/aw").json()["items"]
         if any(run["status"] == "succeeded" for run in runs):
             break
         time.sleep(2)

@@ -17,7 +17,7 @@ def run_job_to_end(client: TestClient, domain: str, job_id: str) -> dict[str, An
     assert body["status"] == "running"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
-        rows = client.get(f"/api/jobs/{domain}", params={"job_id": job_id}).json()
+        rows = client.get(f"/api/jobs/{domain}", params={"job_id": job_id}).json()["items"]
         row = next(r for r in rows if r["id"] == body["execution_id"])
         if row["status"] != "running":
             return dict(row)

@@ -140,11 +140,11 @@ def test_audit_lists_rows_newest_first_by_domain(client: TestClient) -> None:
     for _ in range(3):
         client.get("/api/aw/sales/kpis")
     client.get("/api/wwi/sales/kpis")
-    rows = client.get("/api/audit", params={"domain": "aw", "limit": 2}).json()
+    rows = client.get("/api/audit", params={"domain": "aw", "limit": 2}).json()["items"]
     assert len(rows) == 2
     assert [row["domain"] for row in rows] == ["aw", "aw"]
     assert rows[0]["id"] > rows[1]["id"]
-    assert client.get("/api/audit").json()[0]["domain"] == "wwi"
+    assert client.get("/api/audit").json()["items"][0]["domain"] == "wwi"
     assert client.get("/api/audit", params={"limit": 0}).status_code == 422
     assert client.get("/api/audit", params={"domain": "xx"}).status_code == 422
 
@@ -159,7 +159,7 @@ def test_audit_filters_and_pages(client: TestClient) -> None:
     def ids(**params: object) -> list[int]:
         response = client.get("/api/audit", params=params)
         assert response.status_code == 200, response.text
-        return [row["id"] for row in response.json()]
+        return [row["id"] for row in response.json()["items"]]
 
     everything = ids()
     assert len(everything) == 4
@@ -174,7 +174,7 @@ def test_audit_filters_and_pages(client: TestClient) -> None:
     assert ids(since=before.strftime("%Y-%m-%dT%H:%M:%S.%fZ")) == everything
     first_page = ids(limit=3)
     assert ids(limit=3, before_id=first_page[-1]) == everything[3:]
-    row = client.get("/api/audit", params={"limit": 1}).json()[0]
+    row = client.get("/api/audit", params={"limit": 1}).json()["items"][0]
     assert len(row["row_hash"]) == 64
     assert row["occurred_at"].endswith(("+00:00", "Z"))
     for bad in ({"since": "yesterday"}, {"until": "2026-13-01"}, {"before_id": 0}):

@@ -397,7 +397,7 @@ def test_the_endpoint_names_a_row_edited_after_real_calls(
             assert response.status_code == 200
         verified = client.get("/api/audit/verify").json()
         assert (verified["ok"], verified["rows_checked"], verified["bad_ids"]) == (True, 20, [])
-        target = client.get("/api/audit", params={"limit": 8}).json()[-1]["id"]
+        target = client.get("/api/audit", params={"limit": 8}).json()["items"][-1]["id"]
         _tamper(
             engine,
             'UPDATE audit_log SET parameters = \'{"days_back": "365"}\' WHERE id = :id',

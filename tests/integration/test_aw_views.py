@@ -341,7 +341,12 @@ def test_bad_parameters_are_a_422_with_the_error_shape(
 def test_rep_score_records_list_snapshots_newest_first(
     client: TestClient, store: sa.Engine
 ) -> None:
-    assert _get(client, "/api/aw/records/rep-scores") == {"items": [], "limit": 100, "offset": 0}
+    assert _get(client, "/api/aw/records/rep-scores") == {
+        "items": [],
+        "limit": 100,
+        "offset": 0,
+        "total": 0,
+    }
     older = RepScores.model_validate(_get(client, "/api/aw/reps/scores", top_n=3))
     newer = RepScores.model_validate(_get(client, "/api/aw/reps/scores", top_n=5))
     assert save_rep_scores(store, 41, older) == 3
@@ -408,7 +413,7 @@ def test_forecast_records_list_snapshots_newest_first(client: TestClient, store:
 def test_records_calls_are_audited(client: TestClient) -> None:
     client.get("/api/aw/records/forecasts", params={"limit": 5})
     client.get("/api/aw/records/forecasts", params={"limit": 0})
-    rows = client.get("/api/audit", params={"domain": "aw", "limit": 2}).json()
+    rows = client.get("/api/audit", params={"domain": "aw", "limit": 2}).json()["items"]
     assert [(row["action"], row["status_code"]) for row in rows] == [
         ("aw.records.forecasts", 422),
         ("aw.records.forecasts", 200),

@@ -117,7 +117,7 @@ VIEWS = [
         "/api/wwi/events",
         {"limit": 50},
         wwi_exports.EVENT_COLUMNS,
-        None,
+        "items",
         {"limit": 50, "event_type": "all", "open": False},
     ),
 ]

@@ -86,8 +86,8 @@ def test_a_genuine_provider_token_is_served_and_audited_as_its_client(
     assert response.status_code == 200, response.text
     rows = gateway.get("/api/audit", headers=_bearer(oidc_provider.token("bi.read audit.read")))
     assert rows.status_code == 200, rows.text
-    assert rows.json()[0]["actor"] == CLIENT_ID
-    assert rows.json()[0]["resource"] == KPIS
+    assert rows.json()["items"][0]["actor"] == CLIENT_ID
+    assert rows.json()["items"][0]["resource"] == KPIS
 
 
 def test_config_and_health_need_no_token(gateway: TestClient) -> None:

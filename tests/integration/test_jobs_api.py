@@ -33,7 +33,7 @@ def test_scores_job_stores_snapshots_and_is_audited(client: TestClient) -> None:
     records = client.get("/api/aw/records/rep-scores", params={"limit": 5}).json()
     assert len(records["items"]) == 5
     assert {item["execution_id"] for item in records["items"]} == {execution["id"]}
-    audit = client.get("/api/audit", params={"domain": "aw"}).json()
+    audit = client.get("/api/audit", params={"domain": "aw"}).json()["items"]
     job_rows = [row for row in audit if row["action"] == "job.run"]
     assert job_rows[0]["resource"] == "aw.daily.scores"
     assert job_rows[0]["actor"] == "anonymous"
@@ -52,11 +52,11 @@ def test_data_quality_job_records_every_check(client: TestClient) -> None:
 def test_history_filters_and_validation(client: TestClient) -> None:
     run_job_to_end(client, "aw", "aw.daily.data_quality")
     run_job_to_end(client, "aw", "aw.daily.scores")
-    history = client.get("/api/jobs/aw").json()
+    history = client.get("/api/jobs/aw").json()["items"]
     assert [row["job_id"] for row in history] == ["aw.daily.scores", "aw.daily.data_quality"]
-    assert len(client.get("/api/jobs/aw", params={"limit": 1}).json()) == 1
-    assert client.get("/api/jobs/aw", params={"status": "failed"}).json() == []
-    assert client.get("/api/jobs/wwi").json() == []
+    assert len(client.get("/api/jobs/aw", params={"limit": 1}).json()["items"]) == 1
+    assert client.get("/api/jobs/aw", params={"status": "failed"}).json()["items"] == []
+    assert client.get("/api/jobs/wwi").json()["items"] == []
     for bad in ({"status": "exploded"}, {"limit": 0}, {"limit": 1001}):
         response = client.get("/api/jobs/aw", params=bad)
         assert response.status_code == 422

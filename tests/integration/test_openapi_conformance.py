@@ -108,7 +108,7 @@ def _run_to_end(api: Conformance, run_template: str, domain: str, job_id: str) -
     history = "/api/jobs/gateway" if domain == "gateway" else "/api/jobs/{domain}"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
-        rows = api.call("GET", history, 200, path={"domain": domain}).json()
+        rows = api.call("GET", history, 200, path={"domain": domain}).json()["items"]
         row = next(r for r in rows if r["id"] == started.json()["execution_id"])
         if row["status"] != "running":
             assert row["status"] == "succeeded", row

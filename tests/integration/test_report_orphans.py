@@ -73,7 +73,7 @@ def test_start_up_sweeps_what_a_crash_left_and_keeps_what_may_be_in_progress() -
     )
 
     with _app() as client:
-        listed = client.get("/api/reports").json()
+        listed = client.get("/api/reports").json()["items"]
 
     assert [report["report_id"] for report in listed] == [kept["report_id"]]
     for gone in (temporary, unrecorded_xlsx, unrecorded_pdf, Path(broken["xlsx_path"])):
@@ -92,4 +92,4 @@ def test_the_weekly_job_sweeps_before_it_writes() -> None:
         assert execution["status"] == "succeeded", execution
         assert execution["details"]["orphans_removed"] == 1
         assert not orphan.exists()
-        assert len(client.get("/api/reports").json()) == 2
+        assert len(client.get("/api/reports").json()["items"]) == 2

@@ -236,7 +236,7 @@ def test_a_report_holds_every_view_in_both_files(
     products = _view(client, "/api/aw/products/demand", top_n=25, days_back=DAYS_BACK)
     recommendations = _view(client, "/api/wwi/stock/recommendations")
     suppliers = _view(client, "/api/wwi/suppliers/scores", top_n=25)
-    events = _view(client, "/api/wwi/events", limit=100)
+    events = _view(client, "/api/wwi/events", limit=100)["items"]
     assert events, "the events job opened no event to report"
 
     workbook = openpyxl.load_workbook(xlsx)
@@ -353,7 +353,7 @@ def test_a_report_holds_every_view_in_both_files(
     assert reps["reps"][0]["name"] in rep_page
     assert "Sales rep" in rep_page  # the bar chart's axis titles
 
-    listed = client.get("/api/reports").json()
+    listed = client.get("/api/reports").json()["items"]
     assert [item["report_id"] for item in listed] == [report_id]
     assert listed[0] == answer
     assert client.get(f"/api/reports/{report_id}").json() == answer
@@ -487,7 +487,7 @@ def _assert_refused(client: TestClient, directory: Path, share: Path) -> None:
     assert "REPORT_OUTPUT_DIR" in body["detail"]
     assert str(directory) in body["detail"]
     assert _files_in(share) == before
-    assert client.get("/api/reports").json() == []
+    assert client.get("/api/reports").json()["items"] == []
     with _store(client).connect() as connection:
         row = connection.execute(
             sa.select(audit_log).where(audit_log.c.action == "report.generate")
@@ -629,7 +629,7 @@ def test_a_view_that_fails_fails_the_report(
         assert "WideWorldImporters supplier scores" in detail
         assert "AdventureWorks" not in detail
         assert _files_in(share) == []
-        assert client.get("/api/reports").json() == []
+        assert client.get("/api/reports").json()["items"] == []
 
 
 def test_the_weekly_job_writes_a_report_linked_to_its_run(client: TestClient, share: Path) -> None:
@@ -643,17 +643,17 @@ def test_the_weekly_job_writes_a_report_linked_to_its_run(client: TestClient, sh
     assert execution["status"] == "succeeded", execution
     assert execution["service"] == "api-gateway"
     assert execution["rows_written"] == 1
-    (report,) = client.get("/api/reports", params={"execution_id": execution["id"]}).json()
+    (report,) = client.get("/api/reports", params={"execution_id": execution["id"]}).json()["items"]
     assert report["report_id"] == execution["details"]["report_id"]
     assert report["title"] == "OTel BI weekly report"
     assert report["created_by"] == "anonymous"  # who pressed "run now"
     assert report["execution_id"] == execution["id"]
     assert Path(report["pdf_path"]).is_file()
     assert Path(report["pdf_path"]).is_relative_to(share)
-    assert [row["job_id"] for row in client.get("/api/jobs/gateway").json()] == [
+    assert [row["job_id"] for row in client.get("/api/jobs/gateway").json()["items"]] == [
         WEEKLY_REPORT_JOB_ID
     ]
-    audit = client.get("/api/audit", params={"domain": "gateway"}).json()
+    audit = client.get("/api/audit", params={"domain": "gateway"}).json()["items"]
     assert [row["action"] for row in audit][:2] == ["job.run", "report.generate"]
     assert audit[0]["trace_id"] == execution["trace_id"] == report["trace_id"]
     unknown = client.post("/api/jobs/gateway/reports.daily/run")
@@ -688,6 +688,6 @@ def test_generating_needs_the_reports_scope_downloading_only_a_login(
         report = generated.json()
         assert report["created_by"] == CLIENT_ID
         assert client.get("/api/reports").status_code == 401
-        assert client.get("/api/reports", headers=reader).json() == [report]
+        assert client.get("/api/reports", headers=reader).json()["items"] == [report]
         pdf = client.get(f"/api/reports/{report['report_id']}/pdf", headers=reader)
         assert pdf.content == Path(report["pdf_path"]).read_bytes()

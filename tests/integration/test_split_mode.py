@@ -85,7 +85,7 @@ def test_kpis_through_three_processes(urls: dict[str, str]) -> None:
         response = httpx.get(f"{gateway}/api/{domain}/sales/kpis", timeout=30)
         assert response.status_code == 200, response.text
         assert response.json()["total"]["revenue"] > 0
-    audit = httpx.get(f"{gateway}/api/audit", timeout=30).json()
+    audit = httpx.get(f"{gateway}/api/audit", timeout=30).json()["items"]
     assert [row["domain"] for row in audit[:2]] == ["wwi", "aw"]
 
 

@@ -73,7 +73,7 @@ def test_an_event_opens_once_and_resolves_when_stock_recovers(store: sa.Engine) 
     assert (first.opened, first.resolved) == (1, 0)
     again = detect_events(store, [_position(3)], now=T0 + dt.timedelta(hours=1), execution_id=2)
     assert (again.opened, again.resolved) == (0, 0)
-    (event,) = recent_events(store, limit=10, open_only=True)
+    (event,) = recent_events(store, limit=10, open_only=True).items
     assert (event.event_type, event.wwi_stock_item_id, event.observed, event.threshold) == (
         EventType.BELOW_REORDER_LEVEL,
         7,
@@ -82,8 +82,8 @@ def test_an_event_opens_once_and_resolves_when_stock_recovers(store: sa.Engine) 
     )
     back = detect_events(store, [_position(25)], now=T0 + dt.timedelta(hours=2), execution_id=3)
     assert (back.opened, back.resolved) == (0, 1)
-    assert recent_events(store, limit=10, open_only=True) == []
-    newest, oldest = recent_events(store, limit=10)
+    assert recent_events(store, limit=10, open_only=True).items == []
+    newest, oldest = recent_events(store, limit=10).items
     assert newest.event_type is EventType.RECOVERED
     assert newest.observed == 25.0
     assert oldest.resolved_at is not None
@@ -95,9 +95,11 @@ def test_a_new_crossing_after_recovery_opens_a_new_event(store: sa.Engine) -> No
         detect_events(
             store, [_position(on_hand)], now=T0 + dt.timedelta(hours=hour), execution_id=None
         )
-    open_types = {event.event_type for event in recent_events(store, limit=10, open_only=True)}
+    open_types = {
+        event.event_type for event in recent_events(store, limit=10, open_only=True).items
+    }
     assert open_types == {EventType.STOCKOUT, EventType.BELOW_REORDER_LEVEL}
-    assert len(recent_events(store, limit=10, event_type=EventType.BELOW_REORDER_LEVEL)) == 2
+    assert recent_events(store, limit=10, event_type=EventType.BELOW_REORDER_LEVEL).total == 2
 
 
 def test_the_store_refuses_a_second_open_event_of_a_kind(store: sa.Engine) -> None:

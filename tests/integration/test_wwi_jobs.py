@@ -90,7 +90,7 @@ def test_stock_event_opens_once_and_resolves_on_recovery(serve: object, data_dir
             assert run_job_to_end(client, "wwi", "wwi.hourly.events")["status"] == "succeeded"
         low = client.get(
             "/api/wwi/events", params={"open": "true", "event_type": "below_reorder_level"}
-        ).json()
+        ).json()["items"]
         assert [e["wwi_stock_item_id"] for e in low].count(item) == 1
         (event,) = [e for e in low if e["wwi_stock_item_id"] == item]
         assert event["observed"] == reorder_level - 1
@@ -99,11 +99,11 @@ def test_stock_event_opens_once_and_resolves_on_recovery(serve: object, data_dir
     with serve() as client:  # type: ignore[operator]
         run = run_job_to_end(client, "wwi", "wwi.hourly.events")
         assert run["details"]["resolved"] >= 1
-        open_now = client.get("/api/wwi/events", params={"open": "true"}).json()
+        open_now = client.get("/api/wwi/events", params={"open": "true"}).json()["items"]
         assert item not in {
             e["wwi_stock_item_id"] for e in open_now if e["event_type"] == "below_reorder_level"
         }
-        history = client.get("/api/wwi/events", params={"limit": 1000}).json()
+        history = client.get("/api/wwi/events", params={"limit": 1000}).json()["items"]
         mine = [e for e in history if e["wwi_stock_item_id"] == item]
         (low_event,) = [e for e in mine if e["event_type"] == "below_reorder_level"]
         assert low_event["resolved_at"] is not None

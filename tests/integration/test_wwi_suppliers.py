@@ -187,7 +187,7 @@ def test_stored_snapshots_list_newest_first(
     monkeypatch.setenv("POSTGRES_URL", postgres_url)
     monkeypatch.setenv("DATA_DIR", str(real_wwi[0]))
     with TestClient(build_app(RunMode.ALL_IN_ONE, Settings(env_file=None))) as gateway:
-        assert gateway.get(RECORDS).json() == {"items": [], "limit": 100, "offset": 0}
+        assert gateway.get(RECORDS).json() == {"items": [], "limit": 100, "offset": 0, "total": 0}
         scores = SupplierScores.model_validate(gateway.get(SCORES, params={"top_n": 1000}).json())
         store = sa.create_engine(postgres_url.replace("postgresql://", "postgresql+psycopg://"))
         try:

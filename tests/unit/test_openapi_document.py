@@ -31,11 +31,12 @@ NOT_DOCUMENTED = {
     # Forwarding catch-alls: the service routes they reach are documented instead.
     "gateway.forward.aw",
     "gateway.forward.wwi",
-    # FastAPI's own document and its viewers.
+    # The document and its two readers with their files (gateway/api_docs.py).
     "openapi",
     "swagger_ui_html",
-    "swagger_ui_redirect",
     "redoc_html",
+    "redoc_logo",
+    "api_docs_asset",
     # The orchestrator's probes (web/probes.py), on every process: not part of the API.
     "livez",
     "readyz",
@@ -120,6 +121,30 @@ def test_every_success_answer_has_a_schema(spec: dict[str, Any]) -> None:
                 assert body["schema"] not in ({}, None), (method, path, status, media_type)
         assert operation.get("summary", "")[:1].isupper(), (method, path)
         assert operation.get("tags"), (method, path)
+
+
+def test_every_operation_has_a_summary_a_description_and_a_described_tag(
+    spec: dict[str, Any],
+) -> None:
+    tags = [tag["name"] for tag in spec["tags"]]
+    assert len(tags) == len(set(tags))
+    for tag in spec["tags"]:
+        assert len(tag.get("description", "")) > 40, tag
+    used = set()
+    for method, path, operation in _operations(spec):
+        where = f"{method.upper()} {path}"
+        summary = operation.get("summary", "")
+        # One sentence that fits on a line: the docstring's first line, not half of it.
+        assert 10 < len(summary) <= 100, where
+        assert summary[0].isupper(), where
+        assert summary.rstrip(")").endswith("."), where
+        description = operation.get("description", "")
+        assert len(description) > 100, f"{where}: a few sentences, not {description!r}"
+        assert summary not in description, where
+        assert len(operation.get("tags", [])) == 1, where
+        assert operation["tags"][0] in tags, where
+        used.add(operation["tags"][0])
+    assert used == set(tags)
 
 
 def test_errors_are_error_bodies_declared_by_what_can_fail(spec: dict[str, Any]) -> None:

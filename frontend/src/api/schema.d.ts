@@ -11,7 +11,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Return the identity provider settings for the browser (unauthenticated). */
+        /**
+         * Return the identity provider settings for the browser (unauthenticated).
+         * @description The web app reads this before anything else to know whether to sign the user in, and
+         *     where: the OIDC authority, the public client id and the scopes to ask for, and whether
+         *     the API requires a login at all (`auth_required`; false with REQUIRE_FRONTEND_AUTH=false).
+         *     Needs no token and touches neither store nor warehouse, so it always answers quickly.
+         */
         get: operations["gateway_config"];
         put?: never;
         post?: never;
@@ -29,10 +35,12 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Return ok when the store and both warehouses answer, the audit chain's head is
-         * @description Return ok when the store and both warehouses answer, the audit chain's head is
-         *     intact, the report directory takes files and the identity provider serves its keys;
-         *     503 naming what failed otherwise.
+         * Return the product's health: every dependency checked at once, 503 if one fails.
+         * @description `ok` (200) when the write store and both warehouses answer, the audit chain's head is
+         *     intact, the report directory takes files and the identity provider serves its keys
+         *     (`null` without a login); otherwise 503 `degraded`, each check saying what went wrong
+         *     and how to fix it where known. Needs no token; the checks run in parallel. For an
+         *     orchestrator's probes use /livez and /readyz instead.
          */
         get: operations["gateway_health"];
         put?: never;
@@ -52,10 +60,9 @@ export interface paths {
         };
         /**
          * Return audit rows newest first (default STORAGE_DEFAULT_LIMIT of them).
-         * @description Return audit rows newest first (default STORAGE_DEFAULT_LIMIT of them).
-         *
-         *     `since` <= occurred_at < `until` (ISO 8601; without a zone = UTC). For the next page,
-         *     pass the last row's id as `before_id`.
+         * @description `since` <= occurred_at < `until` (ISO 8601; without a zone = UTC). For the next page,
+         *     pass `next_before_id` as `before_id`. No total: counting a filtered log of millions of
+         *     rows would cost more than the page.
          */
         get: operations["gateway_audit"];
         put?: never;
@@ -73,7 +80,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Return which rows are bad, and whether the head matches, after walking the chain. */
+        /**
+         * Return which rows are bad, and whether the head matches, after walking the chain.
+         * @description Every audit row carries the SHA-256 of its content and of the row before it; this walks
+         *     the whole log from the first row, recomputes each hash and compares the last one with the
+         *     stored chain head, so an edited, deleted or inserted row shows up here. It reads every
+         *     row: seconds on a log of millions, so call it to check the log, not on every page view.
+         */
         get: operations["gateway_audit_verify"];
         put?: never;
         post?: never;
@@ -90,7 +103,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Return the gateway's job executions (the weekly report), newest first. */
+        /**
+         * Return the gateway's job executions (the weekly report), newest first.
+         * @description One page (`limit`, `offset`, `total`) of the runs of the gateway's own jobs: each with
+         *     why it ran (`trigger`), when it was due, started and finished, its status, rows written,
+         *     what it did (`details`), its error if any and the trace id to look it up with. `status`
+         *     and `job_id` narrow the list; `total` counts what matches them.
+         */
         get: operations["gateway_jobs_gateway_history"];
         put?: never;
         post?: never;
@@ -109,7 +128,13 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Run one of the gateway's jobs now, in the gateway (JOBS_RUN_SCOPE, if set). */
+        /**
+         * Run one of the gateway's jobs now, in the gateway (JOBS_RUN_SCOPE, if set).
+         * @description Starts the job in the background and answers 202 with the new execution's id at once; the
+         *     run shows up in GET /api/jobs/gateway, status `running` until it ends. With JOBS_RUN_SCOPE
+         *     set, only a token holding that scope may do it (403 otherwise). 404 names the job ids
+         *     there are.
+         */
         post: operations["gateway_jobs_gateway_run"];
         delete?: never;
         options?: never;
@@ -124,7 +149,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Return the domain service's job executions, newest first. */
+        /**
+         * Return the domain service's job executions, newest first.
+         * @description `domain` is `aw` or `wwi`. One page (`limit`, `offset`, `total`) of that service's job
+         *     runs (snapshots, data-quality checks, stock events): each with its trigger, status,
+         *     times, rows written, what it did (`details`, the data-quality results included), error
+         *     and trace id. `status` and `job_id` narrow the
+         *     list; `total` counts what matches them. Read from the store; the service is not called.
+         */
         get: operations["gateway_jobs_history"];
         put?: never;
         post?: never;
@@ -143,7 +175,13 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Run a job now (JOBS_RUN_SCOPE, if set); answers the new execution id (404 if unknown). */
+        /**
+         * Run a job now (JOBS_RUN_SCOPE, if set); answers the new execution id (404 if unknown).
+         * @description `domain` is `aw` or `wwi`; the gateway passes the call to that service, which starts the
+         *     job in the background and answers 202 with the new execution's id at once. Follow it in
+         *     GET /api/jobs/{domain}. With JOBS_RUN_SCOPE set, only a token holding that scope may do it
+         *     (403 otherwise); GET /api/aw/jobs and /api/wwi/jobs list the job ids.
+         */
         post: operations["gateway_jobs_run"];
         delete?: never;
         options?: never;
@@ -161,9 +199,12 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Write a full report (XLSX + PDF of every view) to REPORT_OUTPUT_DIR and describe it;
-         * @description Write a full report (XLSX + PDF of every view) to REPORT_OUTPUT_DIR and describe it;
-         *     429 over REPORT_GENERATE_PER_MINUTE or when no generation slot frees in time.
+         * Write a full report (XLSX and PDF of every view) to REPORT_OUTPUT_DIR and describe it.
+         * @description The body is optional: `title`, and `days_back` for the windowed views (default
+         *     DEFAULT_HISTORY_DAYS). It reads every view of both warehouses and writes both files
+         *     before answering (201, `Location` the report's URL): a second or more, so the calls are
+         *     limited: 429 over REPORT_GENERATE_PER_MINUTE for the caller, or when no generation slot
+         *     frees in time (REPORT_MAX_CONCURRENT). The weekly report job does the same on schedule.
          */
         post: operations["gateway_reports_generate"];
         delete?: never;
@@ -180,9 +221,11 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Return the generated reports with both files on the share, newest first
-         * @description Return the generated reports with both files on the share, newest first
-         *     (`execution_id`: one job run's).
+         * Return the generated reports with both files on the share, newest first.
+         * @description One page (`limit`, `offset`, `total`; the next page is `offset + limit`), each report
+         *     described as GET /api/reports/{report_id} does. `execution_id` keeps only the report a
+         *     job run wrote. `total` counts the recorded reports; one whose files are gone from the
+         *     share is counted but not listed.
          */
         get: operations["gateway_reports_list"];
         put?: never;
@@ -200,7 +243,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Return one report's description; 404 if there is none with that id. */
+        /**
+         * Return one report's description; 404 if there is none with that id.
+         * @description The report's title, window (`days_back`), who asked, when it was written, how long it
+         *     took, its trace id and, for each file (`xlsx`, `pdf`), its path on the share, size, SHA-256
+         *     and download link: what GET /api/reports/{report_id}/{kind} will serve.
+         */
         get: operations["gateway_reports_get"];
         put?: never;
         post?: never;
@@ -217,7 +265,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Download a report's file as written: 404 if gone, 409 if changed, 503 if unreadable. */
+        /**
+         * Download a report's file as written: 404 if gone, 409 if changed, 503 if unreadable.
+         * @description `kind` is `xlsx` or `pdf`. The file is read from REPORT_OUTPUT_DIR and served only if its
+         *     size and SHA-256 still match what was recorded when it was written: a file changed on the
+         *     share since is refused (409) rather than served. Every download, refused or not, leaves an
+         *     audit row.
+         */
         get: operations["gateway_reports_download"];
         put?: never;
         post?: never;
@@ -238,9 +292,7 @@ export interface paths {
         put?: never;
         /**
          * Relay the browser's spans (OTLP/HTTP, JSON or protobuf) to the product's collector.
-         * @description Relay the browser's spans (OTLP/HTTP, JSON or protobuf) to the product's collector.
-         *
-         *     Answers the collector's own 2xx, or 202 `{}` when the spans could not be delivered or
+         * @description Answers the collector's own 2xx, or 202 `{}` when the spans could not be delivered or
          *     the product's tracing is off: a missing collector never fails a page.
          */
         post: operations["gateway_otlp_traces"];
@@ -257,7 +309,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Return whether the warehouse and the write store answer (200 even when degraded). */
+        /**
+         * Return whether the warehouse and the write store answer (200 even when degraded).
+         * @description `status` is `ok` or `degraded`, and each check says `ok` or what went wrong: one `SELECT 1`
+         *     on the service's warehouse and on the write store. It answers 200 either way, so it shows
+         *     what is wrong rather than failing; GET /api/health gives the product's overall state.
+         */
         get: operations["aw_health"];
         put?: never;
         post?: never;
@@ -274,7 +331,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Return the sales KPIs of the window ending at the last sale, against a year earlier. */
+        /**
+         * Return the sales KPIs of the window ending at the last sale, against a year earlier.
+         * @description Revenue, orders, average order value, units, gross margin and margin % of the `days_back`
+         *     days ending at `as_of` (the last sales date in the warehouse), the same window a year
+         *     earlier and the change in %, in total and per channel (internet, reseller). Answered from
+         *     the result cache while the warehouse's data has not changed; 404 while it holds no sales.
+         */
         get: operations["aw_sales_kpis"];
         put?: never;
         post?: never;
@@ -291,7 +354,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Return revenue and orders per day, week or month of the window ending at the last sale. */
+        /**
+         * Return revenue and orders per day, week or month of the window ending at the last sale.
+         * @description Internet and reseller revenue and orders for each bucket of the `days_back` days ending at
+         *     the last sale; `grain` sets the bucket (`day`, `week` from Monday, `month` from the 1st).
+         *     Buckets without sales are there with zeros, so a chart needs no gaps filled. Cached like
+         *     every view; 404 while the warehouse holds no sales.
+         */
         get: operations["aw_sales_history"];
         put?: never;
         post?: never;
@@ -308,7 +377,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Return the daily internet-revenue forecast after the last sale, with 80% intervals. */
+        /**
+         * Return the daily internet-revenue forecast after the last sale, with 80% intervals.
+         * @description One point per day for `horizon_days` days after `as_of`: the forecast and its 80% interval
+         *     (`lower`, `upper`), from a regression on trend, weekday and yearly season re-anchored on
+         *     the last weeks. `backtest` says how it did on past data against a seasonal-naive forecast
+         *     (sMAPE, interval coverage), so the forecast can be trusted or not. The model is fitted
+         *     once per data version: the answer is cached until the warehouse's data changes.
+         */
         get: operations["aw_sales_forecast"];
         put?: never;
         post?: never;
@@ -325,7 +401,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Return the sales reps ranked by score (revenue, quota attainment and growth). */
+        /**
+         * Return the sales reps ranked by score (revenue, quota attainment and growth).
+         * @description Each rep's reseller revenue, quota attainment and growth against a year earlier, and a
+         *     0–100 score combining them; ranked best first, `top_n` of them. With `days_back` the
+         *     figures cover the last `days_back` days up to `as_of`; without it the whole history. Ranks
+         *     and scores are computed over all reps whatever `top_n` says.
+         */
         get: operations["aw_reps_scores"];
         put?: never;
         post?: never;
@@ -342,7 +424,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Return the products ranked by demand score (units, revenue and 90-day trend). */
+        /**
+         * Return the products ranked by demand score (units, revenue and 90-day trend).
+         * @description Each product sold in the window (every price version counted together): units, revenue,
+         *     the trend of the last 90 days and a 0–100 demand score; best first, `top_n` of them. With
+         *     `days_back` the window is the last `days_back` days up to `as_of`; without it the whole
+         *     history.
+         */
         get: operations["aw_products_demand"];
         put?: never;
         post?: never;
@@ -359,7 +447,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Return stored rep-score snapshots, newest first. */
+        /**
+         * Return stored rep-score snapshots, newest first.
+         * @description What the daily rep-score job stored: one row per rep and run, with the scores as they were
+         *     that day, so rankings can be compared over time. One page (`limit`, `offset`, `total`);
+         *     the next page is `offset + limit`. Read from the write store, not the warehouse.
+         */
         get: operations["aw_records_rep_scores"];
         put?: never;
         post?: never;
@@ -376,7 +469,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Return stored product-demand snapshots, newest first. */
+        /**
+         * Return stored product-demand snapshots, newest first.
+         * @description What the daily product-demand job stored: one row per product and run, with its demand
+         *     score as it was that day. One page (`limit`, `offset`, `total`); the next page is
+         *     `offset + limit`. Read from the write store, not the warehouse.
+         */
         get: operations["aw_records_product_demand"];
         put?: never;
         post?: never;
@@ -393,7 +491,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Return stored revenue-forecast snapshots, newest first. */
+        /**
+         * Return stored revenue-forecast snapshots, newest first.
+         * @description What the daily forecast job stored: one row per forecast day and run, with the forecast,
+         *     interval and method of that day, so past forecasts can be checked against what happened. One
+         *     page (`limit`, `offset`, `total`); the next page is `offset + limit`. Read from the write
+         *     store, not the warehouse.
+         */
         get: operations["aw_records_forecasts"];
         put?: never;
         post?: never;
@@ -410,7 +514,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Download the sales history (same parameters as GET /api/aw/sales/history). */
+        /**
+         * Download the sales history (same parameters as GET /api/aw/sales/history).
+         * @description One row per bucket: internet, reseller and total revenue and orders, charted as a revenue line.
+         *
+         *     `format` is `csv`, `xlsx` or `pdf` (a PDF stops at PDF_MAX_ROWS rows and says so). The
+         *     file holds exactly what the view answers for the same parameters, streamed as it is
+         *     written, named `{domain}-{view}-{as_of}.{ext}`; every download leaves an export record and
+         *     an audit row with the file's size and SHA-256.
+         */
         get: operations["aw_export_sales_history"];
         put?: never;
         post?: never;
@@ -427,7 +539,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Download the revenue forecast (same parameters as GET /api/aw/sales/forecast). */
+        /**
+         * Download the revenue forecast (same parameters as GET /api/aw/sales/forecast).
+         * @description One row per forecast day with its 80% interval, and the backtest's figures beside it.
+         *
+         *     `format` is `csv`, `xlsx` or `pdf` (a PDF stops at PDF_MAX_ROWS rows and says so). The
+         *     file holds exactly what the view answers for the same parameters, streamed as it is
+         *     written, named `{domain}-{view}-{as_of}.{ext}`; every download leaves an export record and
+         *     an audit row with the file's size and SHA-256.
+         */
         get: operations["aw_export_sales_forecast"];
         put?: never;
         post?: never;
@@ -444,7 +564,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Download the rep scorecard (same parameters as GET /api/aw/reps/scores). */
+        /**
+         * Download the rep scorecard (same parameters as GET /api/aw/reps/scores).
+         * @description One row per rep with every figure of the scorecard, charted as bars of the top scores.
+         *
+         *     `format` is `csv`, `xlsx` or `pdf` (a PDF stops at PDF_MAX_ROWS rows and says so). The
+         *     file holds exactly what the view answers for the same parameters, streamed as it is
+         *     written, named `{domain}-{view}-{as_of}.{ext}`; every download leaves an export record and
+         *     an audit row with the file's size and SHA-256.
+         */
         get: operations["aw_export_rep_scores"];
         put?: never;
         post?: never;
@@ -461,7 +589,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Download the product demand ranking (same parameters as GET /api/aw/products/demand). */
+        /**
+         * Download the product demand ranking (same parameters as GET /api/aw/products/demand).
+         * @description One row per product with its units, revenue, trend and score, charted as bars.
+         *
+         *     `format` is `csv`, `xlsx` or `pdf` (a PDF stops at PDF_MAX_ROWS rows and says so). The
+         *     file holds exactly what the view answers for the same parameters, streamed as it is
+         *     written, named `{domain}-{view}-{as_of}.{ext}`; every download leaves an export record and
+         *     an audit row with the file's size and SHA-256.
+         */
         get: operations["aw_export_product_demand"];
         put?: never;
         post?: never;
@@ -478,7 +614,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Return the service's jobs and their schedules. */
+        /**
+         * Return the service's jobs and their schedules, all on one page.
+         * @description Each job's id, its cron schedule (standard cron, UTC) and what it does. The few jobs fit
+         *     on one page, so `total` is the number of jobs and there is no paging. The ids are those
+         *     POST .../jobs/{job_id}/run accepts; GET /api/jobs/{domain} lists their runs.
+         */
         get: operations["aw_jobs_list"];
         put?: never;
         post?: never;
@@ -497,7 +638,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Run a job now (JOBS_RUN_SCOPE, if set); answers the new execution id (404 if unknown). */
+        /**
+         * Run a job now (JOBS_RUN_SCOPE, if set); answers the new execution id (404 if unknown).
+         * @description Starts the job in the background on this service and answers 202 with the new execution's
+         *     id at once; follow it in GET /api/jobs/{domain}. With JOBS_RUN_SCOPE set, only a token
+         *     holding that scope may do it (403 otherwise). 404 names the job ids there are.
+         */
         post: operations["aw_jobs_run"];
         delete?: never;
         options?: never;
@@ -512,7 +658,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Return whether the warehouse and the write store answer (200 even when degraded). */
+        /**
+         * Return whether the warehouse and the write store answer (200 even when degraded).
+         * @description `status` is `ok` or `degraded`, and each check says `ok` or what went wrong: one `SELECT 1`
+         *     on the service's warehouse and on the write store. It answers 200 either way, so it shows
+         *     what is wrong rather than failing; GET /api/health gives the product's overall state.
+         */
         get: operations["wwi_health"];
         put?: never;
         post?: never;
@@ -529,7 +680,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Return the sales KPIs of the window ending at the last sale, against a year earlier. */
+        /**
+         * Return the sales KPIs of the window ending at the last sale, against a year earlier.
+         * @description Revenue, orders, average order value, units, gross margin and margin % of the `days_back`
+         *     days ending at `as_of` (the last invoice date in the warehouse), the same window a year
+         *     earlier and the change in %. Answered from the result cache while the warehouse's data has
+         *     not changed; 404 while it holds no sales.
+         */
         get: operations["wwi_sales_kpis"];
         put?: never;
         post?: never;
@@ -546,7 +703,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Return the best-scoring suppliers (fill rate, on-time delivery, delay), ranked. */
+        /**
+         * Return the best-scoring suppliers (fill rate, on-time delivery, delay), ranked.
+         * @description Over the whole purchase history: each supplier's purchase orders, fill rate, on-time
+         *     delivery rate, average delay and a 0–100 score combining them; best first, `top_n` of them.
+         *     Suppliers without purchases are left out. Cached until the warehouse's data changes.
+         */
         get: operations["wwi_suppliers_scores"];
         put?: never;
         post?: never;
@@ -563,7 +725,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Return stored supplier-score snapshots, newest first. */
+        /**
+         * Return stored supplier-score snapshots, newest first.
+         * @description What the daily supplier-score job stored: one row per supplier and run, with the scores as
+         *     they were that day. One page (`limit`, `offset`, `total`); the next page is
+         *     `offset + limit`. Read from the write store, not the warehouse.
+         */
         get: operations["wwi_records_supplier_scores"];
         put?: never;
         post?: never;
@@ -580,7 +747,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Return every held item's reorder recommendation, by urgency then days of cover. */
+        /**
+         * Return every held item's reorder recommendation, by urgency then days of cover.
+         * @description For each stock item with a holding: on hand, 90-day demand, days of cover, open purchase
+         *     orders, the recommended order in whole outers, an urgency (`critical`, `high`, `normal`,
+         *     `none`) and the reason in words. `urgency` keeps only items of that urgency. This is the
+         *     list to order from; cached until the warehouse's data changes.
+         */
         get: operations["wwi_stock_recommendations"];
         put?: never;
         post?: never;
@@ -597,14 +770,18 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Return stored what-if scenarios of every user, newest first, without their items. */
+        /**
+         * Return stored what-if scenarios of every user, newest first, without their items.
+         * @description Each scenario's id, name, assumptions (demand change %, lead-time change, the items it
+         *     covers), who made it, when, and its summary against the baseline;
+         *     GET /api/wwi/scenarios/{scenario_id} gives its items. One page (`limit`, `offset`,
+         *     `total`); the next page is `offset + limit`.
+         */
         get: operations["wwi_scenarios_list"];
         put?: never;
         /**
          * Return the recommendations under the scenario against the baseline, stored (201).
-         * @description Return the recommendations under the scenario against the baseline, stored (201).
-         *
-         *     A repeated Idempotency-Key with the same body returns the first result (200). The
+         * @description A repeated Idempotency-Key with the same body returns the first result (200). The
          *     scenario and the call's audit row are stored together, or neither is.
          */
         post: operations["wwi_scenarios_create"];
@@ -621,7 +798,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Return one stored scenario with every item's recommendation. */
+        /**
+         * Return one stored scenario with every item's recommendation.
+         * @description The scenario as POST /api/wwi/scenarios answered it when it was made: its assumptions,
+         *     summary (scenario, baseline and difference) and each item's recommendation beside the
+         *     baseline's. 404 if there is no scenario with that id.
+         */
         get: operations["wwi_scenarios_get"];
         put?: never;
         post?: never;
@@ -638,7 +820,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Return stored reorder-recommendation snapshots, newest first. */
+        /**
+         * Return stored reorder-recommendation snapshots, newest first.
+         * @description What the daily reorder job stored: one row per stock item and run, with its recommended
+         *     order and urgency as they were that day. One page (`limit`, `offset`, `total`); the next
+         *     page is `offset + limit`. Read from the write store, not the warehouse.
+         */
         get: operations["wwi_records_reorder_recommendations"];
         put?: never;
         post?: never;
@@ -655,7 +842,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Return stock-level business events, newest first. */
+        /**
+         * Return stock-level business events, newest first.
+         * @description Events the stock-event job raised when an item's stock crossed a level
+         *     (`below_reorder_level`, `stockout`, `overstock`, `recovered`), each with the item, the
+         *     value observed against its threshold, when it was detected and, once stock recovered, when
+         *     it was resolved. `event_type` and `open` (only unresolved
+         *     events) narrow the list. One page (`limit`, `offset`, `total`); the next page is
+         *     `offset + limit`.
+         */
         get: operations["wwi_events"];
         put?: never;
         post?: never;
@@ -672,7 +867,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Download the reorder recommendations (as GET /api/wwi/stock/recommendations). */
+        /**
+         * Download the reorder recommendations (as GET /api/wwi/stock/recommendations).
+         * @description Same `urgency` filter; one row per stock item, the list to order from (no chart).
+         *
+         *     `format` is `csv`, `xlsx` or `pdf` (a PDF stops at PDF_MAX_ROWS rows and says so). The
+         *     file holds exactly what the view answers for the same parameters, streamed as it is
+         *     written, named `{domain}-{view}-{as_of}.{ext}`; every download leaves an export record and
+         *     an audit row with the file's size and SHA-256.
+         */
         get: operations["wwi_export_stock_recommendations"];
         put?: never;
         post?: never;
@@ -689,7 +892,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Download the supplier scores (same parameters as GET /api/wwi/suppliers/scores). */
+        /**
+         * Download the supplier scores (same parameters as GET /api/wwi/suppliers/scores).
+         * @description One row per supplier with every figure of the scorecard, charted as bars of the top scores.
+         *
+         *     `format` is `csv`, `xlsx` or `pdf` (a PDF stops at PDF_MAX_ROWS rows and says so). The
+         *     file holds exactly what the view answers for the same parameters, streamed as it is
+         *     written, named `{domain}-{view}-{as_of}.{ext}`; every download leaves an export record and
+         *     an audit row with the file's size and SHA-256.
+         */
         get: operations["wwi_export_supplier_scores"];
         put?: never;
         post?: never;
@@ -706,7 +917,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Download stock-level events (same parameters as GET /api/wwi/events). */
+        /**
+         * Download stock-level events (same parameters as GET /api/wwi/events).
+         * @description The newest `limit` events (no offset), filtered as the list is; dated the day it is made.
+         *
+         *     `format` is `csv`, `xlsx` or `pdf` (a PDF stops at PDF_MAX_ROWS rows and says so). The
+         *     file holds exactly what the view answers for the same parameters, streamed as it is
+         *     written, named `{domain}-{view}-{as_of}.{ext}`; every download leaves an export record and
+         *     an audit row with the file's size and SHA-256.
+         */
         get: operations["wwi_export_business_events"];
         put?: never;
         post?: never;
@@ -723,7 +942,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Return the service's jobs and their schedules. */
+        /**
+         * Return the service's jobs and their schedules, all on one page.
+         * @description Each job's id, its cron schedule (standard cron, UTC) and what it does. The few jobs fit
+         *     on one page, so `total` is the number of jobs and there is no paging. The ids are those
+         *     POST .../jobs/{job_id}/run accepts; GET /api/jobs/{domain} lists their runs.
+         */
         get: operations["wwi_jobs_list"];
         put?: never;
         post?: never;
@@ -742,7 +966,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Run a job now (JOBS_RUN_SCOPE, if set); answers the new execution id (404 if unknown). */
+        /**
+         * Run a job now (JOBS_RUN_SCOPE, if set); answers the new execution id (404 if unknown).
+         * @description Starts the job in the background on this service and answers 202 with the new execution's
+         *     id at once; follow it in GET /api/jobs/{domain}. With JOBS_RUN_SCOPE set, only a token
+         *     holding that scope may do it (403 otherwise). 404 names the job ids there are.
+         */
         post: operations["wwi_jobs_run"];
         delete?: never;
         options?: never;
@@ -911,6 +1140,24 @@ export interface components {
             scope: string;
             /** Auth Required */
             auth_required: boolean;
+        };
+        /** CursorPage[AuditRow] */
+        CursorPage_AuditRow_: {
+            /**
+             * Items
+             * @description This page's items
+             */
+            items: components["schemas"]["AuditRow"][];
+            /**
+             * Limit
+             * @description The most items a page holds: the `limit` asked for or the default
+             */
+            limit: number;
+            /**
+             * Next Before Id
+             * @description Pass it as `before_id` (same filters) for the next page; null on the last page
+             */
+            next_before_id: number | null;
         };
         /**
          * Domain
@@ -1085,6 +1332,18 @@ export interface components {
             error: string | null;
             /** Trace Id */
             trace_id: string | null;
+            /** @description Why it ran: schedule (a tick, or the catch-up after start), run-now, or data-change (the warehouse's data changed since the job's last run) */
+            trigger: components["schemas"]["JobTrigger"];
+            /**
+             * Data Version
+             * @description The warehouse data version the run started from (domain services)
+             */
+            data_version: string | null;
+            /**
+             * Supersedes Execution Id
+             * @description A data-change run: the run whose snapshot it recomputes
+             */
+            supersedes_execution_id: number | null;
         };
         /**
          * JobRunStarted
@@ -1122,6 +1381,12 @@ export interface components {
          * @enum {string}
          */
         JobStatus: "running" | "succeeded" | "failed" | "skipped" | "interrupted";
+        /**
+         * JobTrigger
+         * @description Why a job ran.
+         * @enum {string}
+         */
+        JobTrigger: "schedule" | "run-now" | "data-change";
         /**
          * KpiBlock
          * @description Sales figures of one window.
@@ -1184,6 +1449,236 @@ export interface components {
             /** Errormessage */
             errorMessage?: string | null;
         };
+        /** Page[BusinessEvent] */
+        Page_BusinessEvent_: {
+            /**
+             * Items
+             * @description This page's items
+             */
+            items: components["schemas"]["BusinessEvent"][];
+            /**
+             * Limit
+             * @description The most items a page holds: the `limit` asked for or the default
+             */
+            limit: number;
+            /**
+             * Offset
+             * @description How many items precede this page; the next page: offset + limit
+             */
+            offset: number;
+            /**
+             * Total
+             * @description How many items the list holds in all, filters applied
+             */
+            total: number;
+        };
+        /** Page[JobExecution] */
+        Page_JobExecution_: {
+            /**
+             * Items
+             * @description This page's items
+             */
+            items: components["schemas"]["JobExecution"][];
+            /**
+             * Limit
+             * @description The most items a page holds: the `limit` asked for or the default
+             */
+            limit: number;
+            /**
+             * Offset
+             * @description How many items precede this page; the next page: offset + limit
+             */
+            offset: number;
+            /**
+             * Total
+             * @description How many items the list holds in all, filters applied
+             */
+            total: number;
+        };
+        /** Page[JobSchedule] */
+        Page_JobSchedule_: {
+            /**
+             * Items
+             * @description This page's items
+             */
+            items: components["schemas"]["JobSchedule"][];
+            /**
+             * Limit
+             * @description The most items a page holds: the `limit` asked for or the default
+             */
+            limit: number;
+            /**
+             * Offset
+             * @description How many items precede this page; the next page: offset + limit
+             */
+            offset: number;
+            /**
+             * Total
+             * @description How many items the list holds in all, filters applied
+             */
+            total: number;
+        };
+        /** Page[ReorderRecommendationRecord] */
+        Page_ReorderRecommendationRecord_: {
+            /**
+             * Items
+             * @description This page's items
+             */
+            items: components["schemas"]["ReorderRecommendationRecord"][];
+            /**
+             * Limit
+             * @description The most items a page holds: the `limit` asked for or the default
+             */
+            limit: number;
+            /**
+             * Offset
+             * @description How many items precede this page; the next page: offset + limit
+             */
+            offset: number;
+            /**
+             * Total
+             * @description How many items the list holds in all, filters applied
+             */
+            total: number;
+        };
+        /** Page[ReportOut] */
+        Page_ReportOut_: {
+            /**
+             * Items
+             * @description This page's items
+             */
+            items: components["schemas"]["ReportOut"][];
+            /**
+             * Limit
+             * @description The most items a page holds: the `limit` asked for or the default
+             */
+            limit: number;
+            /**
+             * Offset
+             * @description How many items precede this page; the next page: offset + limit
+             */
+            offset: number;
+            /**
+             * Total
+             * @description How many items the list holds in all, filters applied
+             */
+            total: number;
+        };
+        /** Page[ScenarioHeader] */
+        Page_ScenarioHeader_: {
+            /**
+             * Items
+             * @description This page's items
+             */
+            items: components["schemas"]["ScenarioHeader"][];
+            /**
+             * Limit
+             * @description The most items a page holds: the `limit` asked for or the default
+             */
+            limit: number;
+            /**
+             * Offset
+             * @description How many items precede this page; the next page: offset + limit
+             */
+            offset: number;
+            /**
+             * Total
+             * @description How many items the list holds in all, filters applied
+             */
+            total: number;
+        };
+        /** Page[StoredForecast] */
+        Page_StoredForecast_: {
+            /**
+             * Items
+             * @description This page's items
+             */
+            items: components["schemas"]["StoredForecast"][];
+            /**
+             * Limit
+             * @description The most items a page holds: the `limit` asked for or the default
+             */
+            limit: number;
+            /**
+             * Offset
+             * @description How many items precede this page; the next page: offset + limit
+             */
+            offset: number;
+            /**
+             * Total
+             * @description How many items the list holds in all, filters applied
+             */
+            total: number;
+        };
+        /** Page[StoredProductDemand] */
+        Page_StoredProductDemand_: {
+            /**
+             * Items
+             * @description This page's items
+             */
+            items: components["schemas"]["StoredProductDemand"][];
+            /**
+             * Limit
+             * @description The most items a page holds: the `limit` asked for or the default
+             */
+            limit: number;
+            /**
+             * Offset
+             * @description How many items precede this page; the next page: offset + limit
+             */
+            offset: number;
+            /**
+             * Total
+             * @description How many items the list holds in all, filters applied
+             */
+            total: number;
+        };
+        /** Page[StoredRepScore] */
+        Page_StoredRepScore_: {
+            /**
+             * Items
+             * @description This page's items
+             */
+            items: components["schemas"]["StoredRepScore"][];
+            /**
+             * Limit
+             * @description The most items a page holds: the `limit` asked for or the default
+             */
+            limit: number;
+            /**
+             * Offset
+             * @description How many items precede this page; the next page: offset + limit
+             */
+            offset: number;
+            /**
+             * Total
+             * @description How many items the list holds in all, filters applied
+             */
+            total: number;
+        };
+        /** Page[SupplierScoreRecord] */
+        Page_SupplierScoreRecord_: {
+            /**
+             * Items
+             * @description This page's items
+             */
+            items: components["schemas"]["SupplierScoreRecord"][];
+            /**
+             * Limit
+             * @description The most items a page holds: the `limit` asked for or the default
+             */
+            limit: number;
+            /**
+             * Offset
+             * @description How many items precede this page; the next page: offset + limit
+             */
+            offset: number;
+            /**
+             * Total
+             * @description How many items the list holds in all, filters applied
+             */
+            total: number;
+        };
         /**
          * ProductDemand
          * @description One product's demand figures, score and rank (also the stored snapshot row).
@@ -1224,51 +1719,6 @@ export interface components {
             days_back: number | null;
             /** Products */
             products: components["schemas"]["ProductDemand"][];
-        };
-        /** RecordPage[ReorderRecommendationRecord] */
-        RecordPage_ReorderRecommendationRecord_: {
-            /** Items */
-            items: components["schemas"]["ReorderRecommendationRecord"][];
-            /** Limit */
-            limit: number;
-            /** Offset */
-            offset: number;
-        };
-        /** RecordPage[StoredForecast] */
-        RecordPage_StoredForecast_: {
-            /** Items */
-            items: components["schemas"]["StoredForecast"][];
-            /** Limit */
-            limit: number;
-            /** Offset */
-            offset: number;
-        };
-        /** RecordPage[StoredProductDemand] */
-        RecordPage_StoredProductDemand_: {
-            /** Items */
-            items: components["schemas"]["StoredProductDemand"][];
-            /** Limit */
-            limit: number;
-            /** Offset */
-            offset: number;
-        };
-        /** RecordPage[StoredRepScore] */
-        RecordPage_StoredRepScore_: {
-            /** Items */
-            items: components["schemas"]["StoredRepScore"][];
-            /** Limit */
-            limit: number;
-            /** Offset */
-            offset: number;
-        };
-        /** RecordPage[SupplierScoreRecord] */
-        RecordPage_SupplierScoreRecord_: {
-            /** Items */
-            items: components["schemas"]["SupplierScoreRecord"][];
-            /** Limit */
-            limit: number;
-            /** Offset */
-            offset: number;
         };
         /**
          * ReorderRecommendation
@@ -1607,18 +2057,6 @@ export interface components {
             /** Baseline Recommended Order Qty */
             baseline_recommended_order_qty: number;
             baseline_urgency: components["schemas"]["Urgency"];
-        };
-        /**
-         * ScenarioPage
-         * @description One page of stored scenarios, newest first.
-         */
-        ScenarioPage: {
-            /** Items */
-            items: components["schemas"]["ScenarioHeader"][];
-            /** Limit */
-            limit: number;
-            /** Offset */
-            offset: number;
         };
         /**
          * ScenarioRequest
@@ -1964,7 +2402,9 @@ export interface operations {
                 outcome?: string | null;
                 since?: string | null;
                 until?: string | null;
+                /** @description Only older rows: the previous page's next_before_id */
                 before_id?: number | null;
+                /** @description Items per page (default STORAGE_DEFAULT_LIMIT) */
                 limit?: number | null;
             };
             header?: never;
@@ -1979,7 +2419,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AuditRow"][];
+                    "application/json": components["schemas"]["CursorPage_AuditRow_"];
                 };
             };
             /** @description No valid bearer token (`unauthenticated`) */
@@ -2079,7 +2519,10 @@ export interface operations {
     gateway_jobs_gateway_history: {
         parameters: {
             query?: {
+                /** @description Items per page (default STORAGE_DEFAULT_LIMIT) */
                 limit?: number | null;
+                /** @description Items to skip (the next page: offset + limit) */
+                offset?: number;
                 status?: components["schemas"]["JobStatus"] | null;
                 job_id?: string | null;
             };
@@ -2095,7 +2538,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["JobExecution"][];
+                    "application/json": components["schemas"]["Page_JobExecution_"];
                 };
             };
             /** @description No valid bearer token (`unauthenticated`) */
@@ -2206,7 +2649,10 @@ export interface operations {
     gateway_jobs_history: {
         parameters: {
             query?: {
+                /** @description Items per page (default STORAGE_DEFAULT_LIMIT) */
                 limit?: number | null;
+                /** @description Items to skip (the next page: offset + limit) */
+                offset?: number;
                 status?: components["schemas"]["JobStatus"] | null;
                 job_id?: string | null;
             };
@@ -2224,7 +2670,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["JobExecution"][];
+                    "application/json": components["schemas"]["Page_JobExecution_"];
                 };
             };
             /** @description No valid bearer token (`unauthenticated`) */
@@ -2414,7 +2860,10 @@ export interface operations {
     gateway_reports_list: {
         parameters: {
             query?: {
+                /** @description Items per page (default STORAGE_DEFAULT_LIMIT) */
                 limit?: number | null;
+                /** @description Items to skip (the next page: offset + limit) */
+                offset?: number;
                 execution_id?: number | null;
             };
             header?: never;
@@ -2429,7 +2878,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ReportOut"][];
+                    "application/json": components["schemas"]["Page_ReportOut_"];
                 };
             };
             /** @description No valid bearer token (`unauthenticated`) */
@@ -3183,9 +3632,9 @@ export interface operations {
     aw_records_rep_scores: {
         parameters: {
             query?: {
-                /** @description Rows per page (default STORAGE_DEFAULT_LIMIT) */
+                /** @description Items per page (default STORAGE_DEFAULT_LIMIT) */
                 limit?: number | null;
-                /** @description Rows to skip */
+                /** @description Items to skip (the next page: offset + limit) */
                 offset?: number;
             };
             header?: never;
@@ -3200,7 +3649,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RecordPage_StoredRepScore_"];
+                    "application/json": components["schemas"]["Page_StoredRepScore_"];
                 };
             };
             /** @description No valid bearer token (`unauthenticated`) */
@@ -3253,9 +3702,9 @@ export interface operations {
     aw_records_product_demand: {
         parameters: {
             query?: {
-                /** @description Rows per page (default STORAGE_DEFAULT_LIMIT) */
+                /** @description Items per page (default STORAGE_DEFAULT_LIMIT) */
                 limit?: number | null;
-                /** @description Rows to skip */
+                /** @description Items to skip (the next page: offset + limit) */
                 offset?: number;
             };
             header?: never;
@@ -3270,7 +3719,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RecordPage_StoredProductDemand_"];
+                    "application/json": components["schemas"]["Page_StoredProductDemand_"];
                 };
             };
             /** @description No valid bearer token (`unauthenticated`) */
@@ -3323,9 +3772,9 @@ export interface operations {
     aw_records_forecasts: {
         parameters: {
             query?: {
-                /** @description Rows per page (default STORAGE_DEFAULT_LIMIT) */
+                /** @description Items per page (default STORAGE_DEFAULT_LIMIT) */
                 limit?: number | null;
-                /** @description Rows to skip */
+                /** @description Items to skip (the next page: offset + limit) */
                 offset?: number;
             };
             header?: never;
@@ -3340,7 +3789,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RecordPage_StoredForecast_"];
+                    "application/json": components["schemas"]["Page_StoredForecast_"];
                 };
             };
             /** @description No valid bearer token (`unauthenticated`) */
@@ -3787,7 +4236,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["JobSchedule"][];
+                    "application/json": components["schemas"]["Page_JobSchedule_"];
                 };
             };
             /** @description No valid bearer token (`unauthenticated`) */
@@ -4135,9 +4584,9 @@ export interface operations {
     wwi_records_supplier_scores: {
         parameters: {
             query?: {
-                /** @description Rows per page (default STORAGE_DEFAULT_LIMIT) */
+                /** @description Items per page (default STORAGE_DEFAULT_LIMIT) */
                 limit?: number | null;
-                /** @description Rows to skip */
+                /** @description Items to skip (the next page: offset + limit) */
                 offset?: number;
             };
             header?: never;
@@ -4152,7 +4601,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RecordPage_SupplierScoreRecord_"];
+                    "application/json": components["schemas"]["Page_SupplierScoreRecord_"];
                 };
             };
             /** @description No valid bearer token (`unauthenticated`) */
@@ -4282,9 +4731,9 @@ export interface operations {
     wwi_scenarios_list: {
         parameters: {
             query?: {
-                /** @description Rows per page (default STORAGE_DEFAULT_LIMIT) */
+                /** @description Items per page (default STORAGE_DEFAULT_LIMIT) */
                 limit?: number | null;
-                /** @description Rows to skip */
+                /** @description Items to skip (the next page: offset + limit) */
                 offset?: number;
             };
             header?: never;
@@ -4299,7 +4748,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ScenarioPage"];
+                    "application/json": components["schemas"]["Page_ScenarioHeader_"];
                 };
             };
             /** @description No valid bearer token (`unauthenticated`) */
@@ -4528,9 +4977,9 @@ export interface operations {
     wwi_records_reorder_recommendations: {
         parameters: {
             query?: {
-                /** @description Rows per page (default STORAGE_DEFAULT_LIMIT) */
+                /** @description Items per page (default STORAGE_DEFAULT_LIMIT) */
                 limit?: number | null;
-                /** @description Rows to skip */
+                /** @description Items to skip (the next page: offset + limit) */
                 offset?: number;
             };
             header?: never;
@@ -4545,7 +4994,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RecordPage_ReorderRecommendationRecord_"];
+                    "application/json": components["schemas"]["Page_ReorderRecommendationRecord_"];
                 };
             };
             /** @description No valid bearer token (`unauthenticated`) */
@@ -4598,8 +5047,10 @@ export interface operations {
     wwi_events: {
         parameters: {
             query?: {
-                /** @description Rows per page (default STORAGE_DEFAULT_LIMIT) */
+                /** @description Items per page (default STORAGE_DEFAULT_LIMIT) */
                 limit?: number | null;
+                /** @description Items to skip (the next page: offset + limit) */
+                offset?: number;
                 /** @description Only events of this type */
                 event_type?: components["schemas"]["EventType"] | null;
                 /** @description Only unresolved events */
@@ -4617,7 +5068,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["BusinessEvent"][];
+                    "application/json": components["schemas"]["Page_BusinessEvent_"];
                 };
             };
             /** @description No valid bearer token (`unauthenticated`) */
@@ -4860,7 +5311,7 @@ export interface operations {
             query: {
                 /** @description File format: csv, xlsx or pdf */
                 format: components["schemas"]["ExportFormat"];
-                /** @description Rows per page (default STORAGE_DEFAULT_LIMIT) */
+                /** @description Items per page (default STORAGE_DEFAULT_LIMIT) */
                 limit?: number | null;
                 /** @description Only events of this type */
                 event_type?: components["schemas"]["EventType"] | null;
@@ -4959,7 +5410,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["JobSchedule"][];
+                    "application/json": components["schemas"]["Page_JobSchedule_"];
                 };
             };
             /** @description No valid bearer token (`unauthenticated`) */

@@ -32,3 +32,8 @@ export function jsonResponse(body: unknown, status = 200, headers: Record<string
     headers: { 'content-type': 'application/json', ...headers },
   });
 }
+
+/** An offset-paged list as the API answers it, every item on the one page. */
+export function pageResponse(items: readonly unknown[]) {
+  return jsonResponse({ items, limit: Math.max(items.length, 1), offset: 0, total: items.length });
+}

@@ -169,7 +169,15 @@ def export_sales_history(
     days_back: DaysBack = None,
     grain: HistoryGrain = Grain.DAY,
 ) -> StreamingResponse:
-    """Download the sales history (same parameters as GET /api/aw/sales/history)."""
+    """Download the sales history (same parameters as GET /api/aw/sales/history).
+
+    One row per bucket: internet, reseller and total revenue and orders, charted as a revenue line.
+
+    `format` is `csv`, `xlsx` or `pdf` (a PDF stops at PDF_MAX_ROWS rows and says so). The
+    file holds exactly what the view answers for the same parameters, streamed as it is
+    written, named `{domain}-{view}-{as_of}.{ext}`; every download leaves an export record and
+    an audit row with the file's size and SHA-256.
+    """
     history = view.result(sales_history_query(state, days_back, grain))
     return export.download(sales_history_table(history), file_format, view="sales-history")
 
@@ -182,7 +190,15 @@ def export_sales_forecast(
     file_format: FormatQuery,
     horizon_days: HorizonDays = None,
 ) -> StreamingResponse:
-    """Download the revenue forecast (same parameters as GET /api/aw/sales/forecast)."""
+    """Download the revenue forecast (same parameters as GET /api/aw/sales/forecast).
+
+    One row per forecast day with its 80% interval, and the backtest's figures beside it.
+
+    `format` is `csv`, `xlsx` or `pdf` (a PDF stops at PDF_MAX_ROWS rows and says so). The
+    file holds exactly what the view answers for the same parameters, streamed as it is
+    written, named `{domain}-{view}-{as_of}.{ext}`; every download leaves an export record and
+    an audit row with the file's size and SHA-256.
+    """
     forecast = view.result(sales_forecast_query(state, horizon_days))
     return export.download(sales_forecast_table(forecast), file_format, view="sales-forecast")
 
@@ -196,7 +212,15 @@ def export_rep_scores(
     top_n: TopN = None,
     days_back: RankingDays = None,
 ) -> StreamingResponse:
-    """Download the rep scorecard (same parameters as GET /api/aw/reps/scores)."""
+    """Download the rep scorecard (same parameters as GET /api/aw/reps/scores).
+
+    One row per rep with every figure of the scorecard, charted as bars of the top scores.
+
+    `format` is `csv`, `xlsx` or `pdf` (a PDF stops at PDF_MAX_ROWS rows and says so). The
+    file holds exactly what the view answers for the same parameters, streamed as it is
+    written, named `{domain}-{view}-{as_of}.{ext}`; every download leaves an export record and
+    an audit row with the file's size and SHA-256.
+    """
     scores = view.result(rep_scores_query(state, top_n, days_back))
     table = rep_scores_table(scores, top_n=top_n or state.settings.analytics.ranking_default_top_n)
     return export.download(table, file_format, view="rep-scores")
@@ -211,7 +235,15 @@ def export_product_demand(
     top_n: TopN = None,
     days_back: RankingDays = None,
 ) -> StreamingResponse:
-    """Download the product demand ranking (same parameters as GET /api/aw/products/demand)."""
+    """Download the product demand ranking (same parameters as GET /api/aw/products/demand).
+
+    One row per product with its units, revenue, trend and score, charted as bars.
+
+    `format` is `csv`, `xlsx` or `pdf` (a PDF stops at PDF_MAX_ROWS rows and says so). The
+    file holds exactly what the view answers for the same parameters, streamed as it is
+    written, named `{domain}-{view}-{as_of}.{ext}`; every download leaves an export record and
+    an audit row with the file's size and SHA-256.
+    """
     demand = view.result(product_demand_query(state, top_n, days_back))
     table = product_demand_table(
         demand, top_n=top_n or state.settings.analytics.ranking_default_top_n

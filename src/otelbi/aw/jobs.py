@@ -68,6 +68,7 @@ JOBS: tuple[JobDefinition, ...] = (
         "0 2 * * *",
         "daily internet-revenue forecast",
         store_forecast,
+        recompute_on_data_change=True,
     ),
     JobDefinition(
         "aw.daily.scores",
@@ -75,6 +76,7 @@ JOBS: tuple[JobDefinition, ...] = (
         "30 2 * * *",
         "sales-rep scores and product demand snapshots",
         store_scores,
+        recompute_on_data_change=True,
     ),
     JobDefinition(
         "aw.daily.data_quality",

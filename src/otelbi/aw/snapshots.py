@@ -16,8 +16,8 @@ import sqlalchemy as sa
 
 from otelbi.aw.product_demand import ProductDemand, ProductDemandList
 from otelbi.aw.rep_scores import RepScore, RepScores
+from otelbi.paging import Page
 from otelbi.store.snapshots import (
-    RecordPage,
     SnapshotStamp,
     insert_snapshot,
     snapshot_page,
@@ -101,7 +101,7 @@ def save_forecast(
     )
 
 
-def rep_score_records(store: sa.Engine, *, limit: int, offset: int) -> RecordPage[StoredRepScore]:
+def rep_score_records(store: sa.Engine, *, limit: int, offset: int) -> Page[StoredRepScore]:
     """Return stored rep scores, newest snapshot first and by rank within a snapshot."""
     return snapshot_page(
         store, aw_rep_scores, StoredRepScore, aw_rep_scores.c.rank, limit=limit, offset=offset
@@ -110,7 +110,7 @@ def rep_score_records(store: sa.Engine, *, limit: int, offset: int) -> RecordPag
 
 def product_demand_records(
     store: sa.Engine, *, limit: int, offset: int
-) -> RecordPage[StoredProductDemand]:
+) -> Page[StoredProductDemand]:
     """Return stored product demand, newest snapshot first and by rank within a snapshot."""
     return snapshot_page(
         store,
@@ -122,7 +122,7 @@ def product_demand_records(
     )
 
 
-def forecast_records(store: sa.Engine, *, limit: int, offset: int) -> RecordPage[StoredForecast]:
+def forecast_records(store: sa.Engine, *, limit: int, offset: int) -> Page[StoredForecast]:
     """Return stored forecasts, newest snapshot first and by date within a snapshot."""
     return snapshot_page(
         store,

@@ -15,6 +15,7 @@ from otelbi.cache.stores import open_cache_store
 from otelbi.domain_service.health import failing_checks
 from otelbi.domain_service.state import ServiceState
 from otelbi.domains import Domain
+from otelbi.jobs.data_change import DataChangeWatch
 from otelbi.jobs.definitions import JobDefinition
 from otelbi.jobs.runner import JobRunner
 from otelbi.jobs.scheduler import JobScheduler
@@ -84,6 +85,7 @@ def create_domain_app(
             telemetry=telemetry,
             # A job run may follow a warehouse load: the next view call re-reads the version.
             on_run_start=state.data_version.expire,
+            data_version=lambda: state.data_version.current().version,
         )
         state.jobs.open()
         app.state.service = state
@@ -94,7 +96,10 @@ def create_domain_app(
                 domain.service_name,
             )
         scheduler = JobScheduler(
-            state.jobs, startup_delay_seconds=settings.jobs.jobs_startup_delay_seconds
+            state.jobs,
+            startup_delay_seconds=settings.jobs.jobs_startup_delay_seconds,
+            data_change=DataChangeWatch(state.jobs, store),
+            data_change_check_seconds=settings.jobs.jobs_data_change_check_seconds,
         )
         if settings.jobs.jobs_enabled:
             scheduler.start()

@@ -42,7 +42,12 @@ def health_router(domain: Domain) -> APIRouter:
 
     @router.get("/health", name=f"{domain.value}.health", responses=error_responses(422))
     def health(state: StateDep, _caller: CallerDep) -> ServiceHealth:
-        """Return whether the warehouse and the write store answer (200 even when degraded)."""
+        """Return whether the warehouse and the write store answer (200 even when degraded).
+
+        `status` is `ok` or `degraded`, and each check says `ok` or what went wrong: one `SELECT 1`
+        on the service's warehouse and on the write store. It answers 200 either way, so it shows
+        what is wrong rather than failing; GET /api/health gives the product's overall state.
+        """
         checks = _checks(state)
         healthy = checks.warehouse == "ok" and checks.store == "ok"
         return ServiceHealth(status="ok" if healthy else "degraded", checks=checks)

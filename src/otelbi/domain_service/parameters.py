@@ -14,10 +14,6 @@ TopN = Annotated[
     int | None,
     Query(ge=1, le=1000, description="How many ranked rows (default RANKING_DEFAULT_TOP_N)"),
 ]
-StorageLimit = Annotated[
-    int | None, Query(ge=1, le=1000, description="Rows per page (default STORAGE_DEFAULT_LIMIT)")
-]
-StorageOffset = Annotated[int, Query(ge=0, le=1_000_000_000, description="Rows to skip")]
 RowId = Annotated[
     int, Path(ge=1, le=2**63 - 1, description="A stored row's id (a 64-bit integer from 1)")
 ]

@@ -21,6 +21,7 @@ from starlette.middleware.cors import CORSMiddleware
 from otelbi import __version__
 from otelbi.domains import GATEWAY_SERVICE_NAME, Domain
 from otelbi.gateway import audit_routes, jobs_routes, otlp_relay, reports_routes, routes
+from otelbi.gateway.api_docs import PAGE_POLICIES, add_api_docs
 from otelbi.gateway.openapi import install_openapi, operation_id
 from otelbi.gateway.report_job import GATEWAY_JOBS
 from otelbi.gateway.report_orphans import sweep_or_log
@@ -129,6 +130,9 @@ def create_gateway_app(  # noqa: PLR0915 - the lifespan sets up every resource i
         version=__version__,
         lifespan=lifespan,
         generate_unique_id_function=operation_id,
+        # FastAPI's pages load their scripts from a CDN: ours are served by the gateway.
+        docs_url=None,
+        redoc_url=None,
     )
     install_error_handlers(app)
     _add_web_hardening(app, settings)
@@ -139,6 +143,7 @@ def create_gateway_app(  # noqa: PLR0915 - the lifespan sets up every resource i
     app.include_router(jobs_routes.router, dependencies=QUERY_CHECKED)
     app.include_router(reports_routes.router, dependencies=QUERY_CHECKED)
     app.include_router(otlp_relay.router)
+    add_api_docs(app)
     if web_app is not None:
         # Last: every API route (and /openapi.json, /docs) wins over the web app's paths.
         app.router.routes.append(web_app)
@@ -176,7 +181,9 @@ def _add_web_hardening(app: FastAPI, settings: Settings) -> None:
     connect_origins = [identity_provider] if identity_provider else []
     connect_origins += settings.web.extra_connect_origins
     app.add_middleware(
-        SecurityHeaders, content_security_policy=content_security_policy(connect_origins)
+        SecurityHeaders,
+        content_security_policy=content_security_policy(connect_origins),
+        page_policies=PAGE_POLICIES,
     )
 
 

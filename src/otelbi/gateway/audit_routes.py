@@ -11,8 +11,10 @@ from pydantic import BaseModel, Field
 
 from otelbi.errors import InvalidInput
 from otelbi.gateway.auth import CurrentUser, GatewayDep, audit_read_scope, require_scope
+from otelbi.paging import CursorPage, PageLimit
 from otelbi.store import audit
 from otelbi.store.audit_verify import ChainReport, verify_chain
+from otelbi.utc import UtcDateTime, as_utc
 from otelbi.web.errors import error_responses
 
 # Every route here reads the audit log, so all of them need AUDIT_READ_SCOPE (when set).
@@ -30,7 +32,7 @@ class AuditRow(BaseModel):
     """One audit-log row: who did what, with which parameters, how it ended, and its hashes."""
 
     id: int
-    occurred_at: dt.datetime
+    occurred_at: UtcDateTime
     actor: str = Field(description="The user's subject, or anonymous, or unauthenticated")
     domain: Literal["aw", "wwi", "gateway"]
     action: str = Field(description="A route name (aw.sales.kpis), job.run, export, …")
@@ -56,14 +58,19 @@ def get_audit(
     outcome: Annotated[str | None, Query(max_length=16)] = None,
     since: IsoDateTime = None,
     until: IsoDateTime = None,
-    before_id: Annotated[int | None, Query(ge=1)] = None,
-    limit: Annotated[int | None, Query(ge=1, le=1000)] = None,
-) -> list[AuditRow]:
+    before_id: Annotated[
+        int | None, Query(ge=1, description="Only older rows: the previous page's next_before_id")
+    ] = None,
+    limit: PageLimit = None,
+) -> CursorPage[AuditRow]:
     """Return audit rows newest first (default STORAGE_DEFAULT_LIMIT of them).
 
     `since` <= occurred_at < `until` (ISO 8601; without a zone = UTC). For the next page,
-    pass the last row's id as `before_id`.
+    pass `next_before_id` as `before_id`. No total: counting a filtered log of millions of
+    rows would cost more than the page.
     """
+    limit = limit or state.settings.analytics.storage_default_limit
+    # One row more than the page tells whether there is a next page without counting.
     rows = audit.recent(
         state.store,
         domain=domain,
@@ -73,14 +80,23 @@ def get_audit(
         since=_utc_moment("since", since),
         until=_utc_moment("until", until),
         before_id=before_id,
-        limit=limit or state.settings.analytics.storage_default_limit,
+        limit=limit + 1,
     )
-    return [AuditRow.model_validate(row) for row in rows]
+    items = [AuditRow.model_validate(row) for row in rows[:limit]]
+    return CursorPage[AuditRow](
+        items=items, limit=limit, next_before_id=items[-1].id if len(rows) > limit else None
+    )
 
 
 @router.get("/audit/verify", name="gateway.audit.verify", responses=error_responses(422))
 def verify_audit(state: GatewayDep, _user: CurrentUser) -> ChainReport:
-    """Return which rows are bad, and whether the head matches, after walking the chain."""
+    """Return which rows are bad, and whether the head matches, after walking the chain.
+
+    Every audit row carries the SHA-256 of its content and of the row before it; this walks
+    the whole log from the first row, recomputes each hash and compares the last one with the
+    stored chain head, so an edited, deleted or inserted row shows up here. It reads every
+    row: seconds on a log of millions, so call it to check the log, not on every page view.
+    """
     return verify_chain(state.store)
 
 
@@ -94,4 +110,4 @@ def _utc_moment(name: str, text: str | None) -> dt.datetime | None:
             f"{name}: expected an ISO 8601 date-time such as 2026-01-31T08:00:00Z "
             "(write a + offset as %2B)"
         ) from None
-    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+    return as_utc(moment)

@@ -11,7 +11,9 @@ What only some routes answer (404, 409, 503, files) is declared on those routes.
 from a route's shape is added here, once: 401 and 403 where a token is needed, 422 where
 there are parameters or a body (`ErrorBody`, as our handler answers — not FastAPI's
 HTTPValidationError), 413 where there is a body. A summary is the first line of the
-route's docstring; an operation id is the route's name in snake case (`aw_sales_kpis`).
+route's docstring and its description the rest (every operation has both, and a tag
+described in `TAGS`: Swagger UI at /docs and ReDoc at /redoc show them, gateway/api_docs.py);
+an operation id is the route's name in snake case (`aw_sales_kpis`).
 """
 
 from __future__ import annotations
@@ -39,13 +41,42 @@ gateway runs with REQUIRE_FRONTEND_AUTH=false). Every error is
 """
 
 TAGS: list[dict[str, Any]] = [
-    {"name": "gateway", "description": "The browser's configuration and the product's health"},
-    {"name": "aw", "description": "AdventureWorks views (aw-service)"},
-    {"name": "wwi", "description": "WideWorldImporters views and what-if scenarios (wwi-service)"},
-    {"name": "exports", "description": "A view as a CSV, XLSX or PDF download"},
-    {"name": "reports", "description": "Full reports: every view in one XLSX and one PDF"},
-    {"name": "jobs", "description": "Scheduled jobs: schedules, history, run now"},
-    {"name": "audit", "description": "The audit log and its hash chain"},
+    {
+        "name": "gateway",
+        "description": "Start here: the browser's sign-in settings, the product's health (both "
+        "without a token) and the relay of the browser's own spans.",
+    },
+    {
+        "name": "aw",
+        "description": "AdventureWorks (aw-service): sales KPIs, history and forecast, sales-rep "
+        "and product rankings, and the snapshots the daily jobs stored. Views of the "
+        "warehouse are answered from the result cache until its data changes.",
+    },
+    {
+        "name": "wwi",
+        "description": "WideWorldImporters (wwi-service): sales KPIs, supplier scores, what to "
+        "reorder, stock-level events and what-if scenarios, and the stored snapshots.",
+    },
+    {
+        "name": "exports",
+        "description": "Any view as a CSV, XLSX or PDF download, with the same parameters as the "
+        "view; each download is recorded (export record and audit row).",
+    },
+    {
+        "name": "reports",
+        "description": "Full reports: every view in one XLSX and one PDF written to the report "
+        "share; generate one, list them, download their files.",
+    },
+    {
+        "name": "jobs",
+        "description": "Scheduled jobs of each service: their schedules, the history of their "
+        "runs, and run now.",
+    },
+    {
+        "name": "audit",
+        "description": "The append-only audit log of every call, cursor-paged, and the check "
+        "of its hash chain.",
+    },
 ]
 
 SERVICE_ROUTERS: tuple[APIRouter, ...] = (*AW_ROUTERS, *WWI_ROUTERS)
@@ -131,13 +162,15 @@ def _add_answers_of_its_shape(operation: dict[str, Any]) -> None:
 
 
 def _summarise(operation: dict[str, Any]) -> None:
-    """Make the docstring's first line the summary; the docstring stays the description."""
+    """Make the docstring's first line the summary and the rest the description."""
     description = operation.get("description", "")
     if not description:
         return
     summary, _, rest = description.partition("\n")
     operation["summary"] = summary.strip()
-    if not rest.strip():
+    if rest.strip():
+        operation["description"] = rest.strip()
+    else:
         del operation["description"]
 
 

@@ -46,6 +46,7 @@ from otelbi.gateway.report_summary import (
 )
 from otelbi.gateway.state import GatewayState
 from otelbi.kpis import AwSalesKpis, SalesKpis
+from otelbi.paging import Page
 from otelbi.wwi.exports import (
     business_events_table,
     reorder_recommendations_table,
@@ -92,7 +93,7 @@ class ReportViews:
     wwi_kpis: SalesKpis
     wwi_recommendations: ReorderRecommendations
     wwi_suppliers: SupplierScores
-    wwi_events: list[BusinessEvent]
+    wwi_events: Page[BusinessEvent]
 
 
 def history_grain(days_back: int) -> Grain:
@@ -159,7 +160,7 @@ def view_calls(days_back: int, *, events_limit: int) -> dict[str, ViewCall]:
             wwi,
             "/api/wwi/events",
             {"limit": events_limit},
-            TypeAdapter(list[BusinessEvent]),
+            TypeAdapter(Page[BusinessEvent]),
         ),
     }
 
@@ -239,7 +240,7 @@ def report_sections(views: ReportViews, *, events_limit: int) -> Sequence[Table]
         reorder_recommendations_table(views.wwi_recommendations, urgency=None),
         supplier_scores_table(views.wwi_suppliers, top_n=REPORT_TOP_N),
         business_events_table(
-            views.wwi_events, limit=events_limit, event_type=None, open_only=False
+            views.wwi_events.items, limit=events_limit, event_type=None, open_only=False
         ),
     ]
 

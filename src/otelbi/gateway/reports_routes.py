@@ -5,7 +5,6 @@ Generating is limited per user and in concurrency (gateway/rate_limits.py)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from typing import Annotated
 
@@ -26,7 +25,9 @@ from otelbi.gateway.reports import (
     generate_report,
     report_file,
 )
+from otelbi.paging import Page, PageLimit, PageOffset
 from otelbi.store.report_records import ReportRecord, get_report_record, recent_report_records
+from otelbi.utc import UtcDateTime
 from otelbi.web.downloads import download_responses
 from otelbi.web.errors import error_responses
 
@@ -59,7 +60,7 @@ class ReportOut(BaseModel):
 
     report_id: str
     title: str
-    created_at: dt.datetime
+    created_at: UtcDateTime
     created_by: str
     days_back: int
     xlsx_path: str
@@ -105,8 +106,14 @@ async def post_generate(
     response: Response,
     parameters: Annotated[ReportParameters | None, Body()] = None,
 ) -> ReportOut:
-    """Write a full report (XLSX + PDF of every view) to REPORT_OUTPUT_DIR and describe it;
-    429 over REPORT_GENERATE_PER_MINUTE or when no generation slot frees in time."""
+    """Write a full report (XLSX and PDF of every view) to REPORT_OUTPUT_DIR and describe it.
+
+    The body is optional: `title`, and `days_back` for the windowed views (default
+    DEFAULT_HISTORY_DAYS). It reads every view of both warehouses and writes both files
+    before answering (201, `Location` the report's URL): a second or more, so the calls are
+    limited: 429 over REPORT_GENERATE_PER_MINUTE for the caller, or when no generation slot
+    frees in time (REPORT_MAX_CONCURRENT). The weekly report job does the same on schedule.
+    """
     parameters = parameters or ReportParameters()
     asked = ReportRequest(
         actor=user.subject,
@@ -125,22 +132,37 @@ async def post_generate(
 def list_reports(
     state: GatewayDep,
     _user: CurrentUser,
-    limit: Annotated[int | None, Query(ge=1, le=1000)] = None,
+    limit: PageLimit = None,
+    offset: PageOffset = 0,
     execution_id: Annotated[int | None, Query(ge=1)] = None,
-) -> list[ReportOut]:
-    """Return the generated reports with both files on the share, newest first
-    (`execution_id`: one job run's)."""
-    records = recent_report_records(
-        state.store,
-        limit=limit or state.settings.analytics.storage_default_limit,
-        execution_id=execution_id,
+) -> Page[ReportOut]:
+    """Return the generated reports with both files on the share, newest first.
+
+    One page (`limit`, `offset`, `total`; the next page is `offset + limit`), each report
+    described as GET /api/reports/{report_id} does. `execution_id` keeps only the report a
+    job run wrote. `total` counts the recorded reports; one whose files are gone from the
+    share is counted but not listed.
+    """
+    limit = limit or state.settings.analytics.storage_default_limit
+    records, total = recent_report_records(
+        state.store, limit=limit, offset=offset, execution_id=execution_id
     )
-    return [ReportOut.of(record) for record in records if report_is_complete(record)]
+    return Page[ReportOut](
+        items=[ReportOut.of(record) for record in records if report_is_complete(record)],
+        limit=limit,
+        offset=offset,
+        total=total,
+    )
 
 
 @router.get("/{report_id}", name="gateway.reports.get", responses=error_responses(404))
 def get_report(report_id: ReportId, state: GatewayDep, _user: CurrentUser) -> ReportOut:
-    """Return one report's description; 404 if there is none with that id."""
+    """Return one report's description; 404 if there is none with that id.
+
+    The report's title, window (`days_back`), who asked, when it was written, how long it
+    took, its trace id and, for each file (`xlsx`, `pdf`), its path on the share, size, SHA-256
+    and download link: what GET /api/reports/{report_id}/{kind} will serve.
+    """
     record = get_report_record(state.store, report_id)
     if record is None:
         raise NotFound(f"there is no report {report_id} (GET /api/reports lists them)")
@@ -159,7 +181,13 @@ def get_report(report_id: ReportId, state: GatewayDep, _user: CurrentUser) -> Re
 async def download_report(
     report_id: ReportId, kind: FileKind, state: GatewayDep, user: CurrentUser
 ) -> Response:
-    """Download a report's file as written: 404 if gone, 409 if changed, 503 if unreadable."""
+    """Download a report's file as written: 404 if gone, 409 if changed, 503 if unreadable.
+
+    `kind` is `xlsx` or `pdf`. The file is read from REPORT_OUTPUT_DIR and served only if its
+    size and SHA-256 still match what was recorded when it was written: a file changed on the
+    share since is refused (409) rather than served. Every download, refused or not, leaves an
+    audit row.
+    """
     started = time.perf_counter()
     try:
         record, data = await run_in_threadpool(report_file, state, report_id, kind)

@@ -43,7 +43,13 @@ class ClientConfig(BaseModel):
     responses=error_responses(422),
 )
 def get_config(state: GatewayDep) -> ClientConfig:
-    """Return the identity provider settings for the browser (unauthenticated)."""
+    """Return the identity provider settings for the browser (unauthenticated).
+
+    The web app reads this before anything else to know whether to sign the user in, and
+    where: the OIDC authority, the public client id and the scopes to ask for, and whether
+    the API requires a login at all (`auth_required`; false with REQUIRE_FRONTEND_AUTH=false).
+    Needs no token and touches neither store nor warehouse, so it always answers quickly.
+    """
     oidc = state.settings.oidc
     return ClientConfig(
         oidc_enabled=oidc.oidc_enabled,
@@ -84,9 +90,14 @@ class GatewayHealth(BaseModel):
     },
 )
 async def get_health(state: GatewayDep) -> GatewayHealth | JSONResponse:
-    """Return ok when the store and both warehouses answer, the audit chain's head is
-    intact, the report directory takes files and the identity provider serves its keys;
-    503 naming what failed otherwise."""
+    """Return the product's health: every dependency checked at once, 503 if one fails.
+
+    `ok` (200) when the write store and both warehouses answer, the audit chain's head is
+    intact, the report directory takes files and the identity provider serves its keys
+    (`null` without a login); otherwise 503 `degraded`, each check saying what went wrong
+    and how to fix it where known. Needs no token; the checks run in parallel. For an
+    orchestrator's probes use /livez and /readyz instead.
+    """
     (
         store,
         audit_chain,

@@ -33,6 +33,17 @@ class JobStatus(StrEnum):
     """Never finished: its service stopped, or its lease expired (the error column says which)."""
 
 
+class JobTrigger(StrEnum):
+    """Why a job ran."""
+
+    SCHEDULE = "schedule"
+    """A tick of its cron schedule, or the catch-up run shortly after the service started."""
+    RUN_NOW = "run-now"
+    """A user asked (POST …/run), or the command line (`otelbi jobs run`)."""
+    DATA_CHANGE = "data-change"
+    """The warehouse's data changed since its last run (jobs/data_change.py)."""
+
+
 @dataclass(frozen=True)
 class JobContext:
     """What a job body may use."""
@@ -74,6 +85,9 @@ class JobDefinition:
     cron: str
     description: str
     body: Callable[[JobContext], JobOutcome]
+    recompute_on_data_change: bool = False
+    """Whether the job stores a snapshot of the warehouse's data, to be recomputed as soon as
+    that data changes rather than at the next tick (jobs/data_change.py)."""
 
     def trigger(self) -> CronTrigger:
         """Return the job's schedule as an APScheduler trigger (UTC), read as standard cron."""

@@ -15,8 +15,9 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from otelbi.errors import StoreUnavailable
-from otelbi.jobs.definitions import JobStatus
+from otelbi.jobs.definitions import JobStatus, JobTrigger
 from otelbi.store.tables import job_executions
+from otelbi.utc import UtcDateTime
 
 
 class JobExecution(BaseModel):
@@ -27,14 +28,24 @@ class JobExecution(BaseModel):
     service: str = Field(
         description="The service that ran it: aw-service, wwi-service, api-gateway"
     )
-    scheduled_for: dt.datetime
-    started_at: dt.datetime
-    finished_at: dt.datetime | None
+    scheduled_for: UtcDateTime
+    started_at: UtcDateTime
+    finished_at: UtcDateTime | None
     status: JobStatus
     rows_written: int
     details: dict[str, Any] = Field(description="What the job reports it did (job-specific)")
     error: str | None
     trace_id: str | None
+    trigger: JobTrigger = Field(
+        description="Why it ran: schedule (a tick, or the catch-up after start), run-now, or "
+        "data-change (the warehouse's data changed since the job's last run)"
+    )
+    data_version: str | None = Field(
+        description="The warehouse data version the run started from (domain services)"
+    )
+    supersedes_execution_id: int | None = Field(
+        description="A data-change run: the run whose snapshot it recomputes"
+    )
 
 
 class JobRunStarted(BaseModel):
@@ -45,8 +56,17 @@ class JobRunStarted(BaseModel):
     status: Literal["running"]
 
 
-def claim(store: sa.Engine, *, job_id: str, service: str, scheduled_for: dt.datetime) -> int | None:
-    """Return the id of a new running execution, or None if another run claimed this tick."""
+def claim(
+    store: sa.Engine,
+    *,
+    job_id: str,
+    service: str,
+    scheduled_for: dt.datetime,
+    trigger: JobTrigger = JobTrigger.SCHEDULE,
+    supersedes_execution_id: int | None = None,
+) -> int | None:
+    """Return the id of a new running execution, or None if another run claimed this tick
+    (or, for a data-change run, already supersedes `supersedes_execution_id`)."""
     now = dt.datetime.now(dt.UTC)
     values = {
         "job_id": job_id,
@@ -56,6 +76,8 @@ def claim(store: sa.Engine, *, job_id: str, service: str, scheduled_for: dt.date
         "heartbeat_at": now,
         "status": JobStatus.RUNNING.value,
         "details": {},
+        "trigger": trigger.value,
+        "supersedes_execution_id": supersedes_execution_id,
     }
     try:
         with store.begin() as connection:
@@ -69,14 +91,37 @@ def claim(store: sa.Engine, *, job_id: str, service: str, scheduled_for: dt.date
         raise StoreUnavailable(f"job {job_id} could not be claimed: {error.orig}") from error
 
 
-def mark_started(store: sa.Engine, execution_id: int, trace_id: str | None) -> None:
-    """Record the trace id of the run that picked the execution up."""
+def mark_started(
+    store: sa.Engine, execution_id: int, trace_id: str | None, data_version: str | None
+) -> None:
+    """Record the trace id of the run that picked the execution up, and the warehouse data
+    version it starts from."""
     with store.begin() as connection:
         connection.execute(
             job_executions.update()
             .where(job_executions.c.id == execution_id)
-            .values(trace_id=trace_id, started_at=dt.datetime.now(dt.UTC))
+            .values(
+                trace_id=trace_id, started_at=dt.datetime.now(dt.UTC), data_version=data_version
+            )
         )
+
+
+def latest_run(store: sa.Engine, job_id: str) -> dict[str, Any] | None:
+    """Return the job's most recently claimed execution, or None if it never ran."""
+    query = (
+        sa.select(job_executions)
+        .where(job_executions.c.job_id == job_id)
+        .order_by(job_executions.c.id.desc())
+        .limit(1)
+    )
+    try:
+        with store.connect() as connection:
+            row = connection.execute(query).first()
+    except DBAPIError as error:
+        raise StoreUnavailable(
+            f"job {job_id}'s last run could not be read: {error.orig}"
+        ) from error
+    return None if row is None else dict(row._mapping)
 
 
 def finish(
@@ -162,25 +207,47 @@ def history(
     *,
     service: str,
     limit: int,
+    offset: int = 0,
     status: JobStatus | None = None,
     job_id: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Return a service's executions, newest first."""
+    """Return a service's executions, newest first (`offset` of them skipped)."""
     query = (
-        sa.select(job_executions)
-        .where(job_executions.c.service == service)
+        _matching(sa.select(job_executions), service, status, job_id)
         .order_by(job_executions.c.id.desc())
         .limit(limit)
+        .offset(offset)
     )
-    if status is not None:
-        query = query.where(job_executions.c.status == status.value)
-    if job_id is not None:
-        query = query.where(job_executions.c.job_id == job_id)
     try:
         with store.connect() as connection:
             return [dict(row._mapping) for row in connection.execute(query)]
     except DBAPIError as error:
         raise StoreUnavailable(f"job history could not be read: {error.orig}") from error
+
+
+def history_total(
+    store: sa.Engine, *, service: str, status: JobStatus | None = None, job_id: str | None = None
+) -> int:
+    """Return how many executions `history` pages through with the same filters."""
+    query = _matching(
+        sa.select(sa.func.count()).select_from(job_executions), service, status, job_id
+    )
+    try:
+        with store.connect() as connection:
+            return int(connection.execute(query).scalar_one())
+    except DBAPIError as error:
+        raise StoreUnavailable(f"job history could not be read: {error.orig}") from error
+
+
+def _matching(
+    query: sa.Select[Any], service: str, status: JobStatus | None, job_id: str | None
+) -> sa.Select[Any]:
+    query = query.where(job_executions.c.service == service)
+    if status is not None:
+        query = query.where(job_executions.c.status == status.value)
+    if job_id is not None:
+        query = query.where(job_executions.c.job_id == job_id)
+    return query
 
 
 def get(store: sa.Engine, execution_id: int) -> dict[str, Any] | None:

@@ -27,11 +27,18 @@ from sqlalchemy.exc import DBAPIError
 
 from otelbi.errors import DependencyUnavailable, NotFound, OtelBiError
 from otelbi.jobs import executions
-from otelbi.jobs.definitions import JobContext, JobDefinition, JobOutcome, JobStatus
+from otelbi.jobs.definitions import (
+    JobContext,
+    JobDefinition,
+    JobOutcome,
+    JobStatus,
+    JobTrigger,
+)
 from otelbi.jobs.leases import LeaseKeeper
 from otelbi.settings import Settings
 from otelbi.store import audit
 from otelbi.telemetry import Telemetry, running_as
+from otelbi.utc import utc_text
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +63,7 @@ class JobRunner:
         warehouse: Callable[[], sa.Engine] | None = None,
         resources: Sequence[object] = (),
         on_run_start: Callable[[], None] = lambda: None,
+        data_version: Callable[[], str] | None = None,
     ) -> None:
         self.service_name = service_name
         self.audit_domain = audit_domain
@@ -65,6 +73,9 @@ class JobRunner:
         self._warehouse = warehouse or self._no_warehouse
         self._resources = tuple(resources)
         self._on_run_start = on_run_start
+        self.data_version = data_version
+        """The warehouse's current data version (a domain service's runner), recorded with
+        each run; jobs/data_change.py compares it with the last run's."""
         self._telemetry = telemetry
         self._tracer = telemetry.tracer
         self._slots = threading.BoundedSemaphore(BACKGROUND_SLOTS)
@@ -132,13 +143,22 @@ class JobRunner:
     def _no_warehouse(self) -> sa.Engine:
         raise DependencyUnavailable(f"{self.service_name} has no warehouse")
 
-    def claim(self, job: JobDefinition, scheduled_for: dt.datetime) -> int | None:
+    def claim(
+        self,
+        job: JobDefinition,
+        scheduled_for: dt.datetime,
+        *,
+        trigger: JobTrigger = JobTrigger.SCHEDULE,
+        supersedes_execution_id: int | None = None,
+    ) -> int | None:
         """Return a new execution id for this tick, or None if it is already claimed."""
         return executions.claim(
             self._store,
             job_id=job.job_id,
             service=self.service_name,
             scheduled_for=scheduled_for,
+            trigger=trigger,
+            supersedes_execution_id=supersedes_execution_id,
         )
 
     def claim_tick(self, job: JobDefinition, now: dt.datetime | None = None) -> int | None:
@@ -161,24 +181,35 @@ class JobRunner:
         return execution_id
 
     def start(
-        self, job: JobDefinition, execution_id: int, scheduled_for: dt.datetime, *, actor: str
+        self,
+        job: JobDefinition,
+        execution_id: int,
+        scheduled_for: dt.datetime,
+        *,
+        actor: str,
+        trigger: JobTrigger = JobTrigger.SCHEDULE,
     ) -> None:
         """Run a claimed execution in a daemon thread once a slot is free."""
         with self._lock:
             self._waiting.add(execution_id)
         threading.Thread(
             target=self._run_in_slot,
-            args=(job, execution_id, scheduled_for, actor),
+            args=(job, execution_id, scheduled_for, actor, trigger),
             name=f"job-run-{execution_id}",
             daemon=True,
         ).start()
 
     def _run_in_slot(
-        self, job: JobDefinition, execution_id: int, scheduled_for: dt.datetime, actor: str
+        self,
+        job: JobDefinition,
+        execution_id: int,
+        scheduled_for: dt.datetime,
+        actor: str,
+        trigger: JobTrigger,
     ) -> None:
         with self._slots:
             if not self._closing.is_set():
-                self.run(job, execution_id, scheduled_for, actor=actor)
+                self.run(job, execution_id, scheduled_for, actor=actor, trigger=trigger)
                 return
         # Started as the service stopped (`close` may not have seen it): it never runs.
         try:
@@ -191,7 +222,13 @@ class JobRunner:
             )
 
     def run(
-        self, job: JobDefinition, execution_id: int, scheduled_for: dt.datetime, *, actor: str
+        self,
+        job: JobDefinition,
+        execution_id: int,
+        scheduled_for: dt.datetime,
+        *,
+        actor: str,
+        trigger: JobTrigger = JobTrigger.SCHEDULE,
     ) -> JobStatus:
         """Run a claimed execution to its end and return how it ended.
 
@@ -201,13 +238,18 @@ class JobRunner:
             self._waiting.discard(execution_id)
             self._running.add(execution_id)
         try:
-            return self._run(job, execution_id, scheduled_for, actor)
+            return self._run(job, execution_id, scheduled_for, actor, trigger)
         finally:
             with self._lock:
                 self._running.discard(execution_id)
 
     def _run(
-        self, job: JobDefinition, execution_id: int, scheduled_for: dt.datetime, actor: str
+        self,
+        job: JobDefinition,
+        execution_id: int,
+        scheduled_for: dt.datetime,
+        actor: str,
+        trigger: JobTrigger,
     ) -> JobStatus:
         started = time.perf_counter()
         self._on_run_start()
@@ -215,6 +257,7 @@ class JobRunner:
             "otelbi.job.id": job.job_id,
             "otelbi.job.execution_id": execution_id,
             "otelbi.job.scheduled_for": scheduled_for.isoformat(),
+            "otelbi.job.trigger": trigger.value,
             "otelbi.actor": actor,
         }
         # Each run is a trace of its own, even when a request asked for it.
@@ -225,7 +268,14 @@ class JobRunner:
             ) as span,
         ):
             trace_id = format(span.get_span_context().trace_id, "032x")
-            self._record(job, execution_id, "start", executions.mark_started, trace_id)
+            self._record(
+                job,
+                execution_id,
+                "start",
+                executions.mark_started,
+                trace_id,
+                self._current_data_version(job),
+            )
             outcome, error = self._body(job, execution_id, scheduled_for, span, actor)
             span.set_attribute("otelbi.job.status", outcome.status.value)
             span.set_attribute("otelbi.job.rows_written", outcome.rows_written)
@@ -239,12 +289,25 @@ class JobRunner:
                 details=outcome.details,
                 error=error,
             )
-            self._audit(job, execution_id, scheduled_for, actor, outcome, error, started, trace_id)
+            self._audit(
+                job, execution_id, scheduled_for, actor, trigger, outcome, error, started, trace_id
+            )
         self._telemetry.metrics.job_run(
             job.job_id, outcome.status.value, time.perf_counter() - started
         )
         log.info("job %s execution %d %s", job.job_id, execution_id, outcome.status.value)
         return outcome.status
+
+    def _current_data_version(self, job: JobDefinition) -> str | None:
+        """Return the warehouse's data version as the run starts; None if there is none to
+        read (the gateway, or a warehouse that does not answer: the job will say so)."""
+        if self.data_version is None:
+            return None
+        try:
+            return self.data_version()
+        except OtelBiError as error:
+            log.warning("job %s: the data version could not be read: %s", job.job_id, error)
+            return None
 
     def _record(
         self,
@@ -304,6 +367,7 @@ class JobRunner:
         execution_id: int,
         scheduled_for: dt.datetime,
         actor: str,
+        trigger: JobTrigger,
         outcome: JobOutcome,
         error: str | None,
         started: float,
@@ -314,7 +378,11 @@ class JobRunner:
             domain=self.audit_domain,
             action="job.run",
             resource=job.job_id,
-            parameters={"execution_id": execution_id, "scheduled_for": scheduled_for.isoformat()},
+            parameters={
+                "execution_id": execution_id,
+                "scheduled_for": utc_text(scheduled_for),
+                "trigger": trigger.value,
+            },
             outcome=outcome.status.value,
             duration_ms=(time.perf_counter() - started) * 1000,
             trace_id=trace_id,

@@ -3,6 +3,10 @@
 The catch-up run claims the job's latest scheduled tick: a new install gets data within a
 minute, while a restart (or a second replica) finds that tick claimed and does nothing.
 
+A domain service also checks its warehouse's data version every JOBS_DATA_CHANGE_CHECK_SECONDS
+and runs its snapshot jobs again when it changed (jobs/data_change.py); the first check comes
+after the catch-up run.
+
 A tick whose claim fails because the store is down is not lost: it is retried every
 MISSED_TICK_RETRY_SECONDS and runs once when the store answers again (several ticks missed
 in a row run once, as the latest: APScheduler's coalesce, carried over the outage).
@@ -19,6 +23,7 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from otelbi.errors import StoreUnavailable
+from otelbi.jobs.data_change import DataChangeWatch
 from otelbi.jobs.definitions import JobDefinition
 from otelbi.jobs.runner import SCHEDULER_ACTOR, JobRunner
 
@@ -31,9 +36,18 @@ MISSED_TICK_RETRY_SECONDS = 15
 class JobScheduler:
     """Runs a service's jobs in a background thread pool while the service is up."""
 
-    def __init__(self, runner: JobRunner, *, startup_delay_seconds: float) -> None:
+    def __init__(
+        self,
+        runner: JobRunner,
+        *,
+        startup_delay_seconds: float,
+        data_change: DataChangeWatch | None = None,
+        data_change_check_seconds: float = 60.0,
+    ) -> None:
         self._runner = runner
         self._startup_delay = dt.timedelta(seconds=startup_delay_seconds)
+        self._data_change = data_change
+        self._data_change_check = dt.timedelta(seconds=data_change_check_seconds)
         self._scheduler = BackgroundScheduler(timezone=dt.UTC)
         self._missed: dict[str, JobDefinition] = {}
         self._missed_lock = threading.Lock()
@@ -64,6 +78,18 @@ class JobScheduler:
             max_instances=1,
             coalesce=True,
         )
+        if self._data_change is not None and self._data_change.jobs:
+            self._scheduler.add_job(
+                self._data_change.check,
+                IntervalTrigger(
+                    seconds=self._data_change_check.total_seconds(),
+                    start_date=first_run + self._data_change_check,
+                    timezone=dt.UTC,
+                ),
+                id="data-change",
+                max_instances=1,
+                coalesce=True,
+            )
         self._scheduler.start()
         log.info(
             "%s scheduled %d jobs: %s",

@@ -44,6 +44,7 @@ from otelbi.store.engine import store_failure
 from otelbi.store.group_commit import GroupCommit
 from otelbi.store.tables import audit_chain_head, audit_log
 from otelbi.telemetry import business_span, current_telemetry
+from otelbi.utc import as_utc
 
 log = logging.getLogger(__name__)
 
@@ -144,9 +145,7 @@ def row_hash(row: Mapping[str, Any] | sa.RowMapping) -> str:
 
 
 def _utc_text(moment: dt.datetime) -> str:
-    # SQLite gives the stored UTC time back without a zone; PostgreSQL in the session's zone.
-    utc = moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
-    return utc.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+    return as_utc(moment).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def _text(value: str, length: int | None = None) -> str:
@@ -458,9 +457,4 @@ def recent(
         raise StoreUnavailable(
             f"the audit log could not be read: {store_failure(error)}"
         ) from error
-    for row in rows:
-        moment = row["occurred_at"]
-        row["occurred_at"] = (
-            moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
-        )
     return rows

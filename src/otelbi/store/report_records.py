@@ -95,21 +95,27 @@ def get_report_record(engine: sa.Engine, report_id: str) -> ReportRecord | None:
 
 
 def recent_report_records(
-    engine: sa.Engine, *, limit: int, execution_id: int | None = None
-) -> list[ReportRecord]:
-    """Return the newest records first (only the one job run's, with `execution_id`)."""
-    query = (
-        sa.select(report_records)
-        .order_by(report_records.c.created_at.desc(), report_records.c.id.desc())
-        .limit(limit)
-    )
+    engine: sa.Engine, *, limit: int, offset: int = 0, execution_id: int | None = None
+) -> tuple[list[ReportRecord], int]:
+    """Return one page of records, newest first, and how many there are in all (only the one
+    job run's, with `execution_id`)."""
+    matching = sa.select(report_records)
     if execution_id is not None:
-        query = query.where(report_records.c.execution_id == execution_id)
+        matching = matching.where(report_records.c.execution_id == execution_id)
+    query = (
+        matching.order_by(report_records.c.created_at.desc(), report_records.c.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
     try:
         with engine.connect() as connection:
-            return [_record(row) for row in connection.execute(query).mappings()]
+            records = [_record(row) for row in connection.execute(query).mappings()]
+            total = connection.execute(
+                sa.select(sa.func.count()).select_from(matching.subquery())
+            ).scalar_one()
     except DBAPIError as error:
         raise StoreUnavailable(f"report records could not be read: {error.orig}") from error
+    return records, int(total)
 
 
 def recorded_report_ids(engine: sa.Engine, report_ids: Collection[str]) -> set[str]:

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 import sqlalchemy as sa
 from pydantic import BaseModel
 from sqlalchemy.exc import DBAPIError
 
 from otelbi.errors import StoreUnavailable
+from otelbi.paging import ItemT, Page
+from otelbi.utc import UtcDateTime
 
 
 class SnapshotStamp(BaseModel):
@@ -24,19 +26,8 @@ class SnapshotStamp(BaseModel):
 
     id: int
     execution_id: int | None
-    computed_at: dt.datetime
+    computed_at: UtcDateTime
     as_of: dt.date
-
-
-ItemT = TypeVar("ItemT", bound=BaseModel)
-
-
-class RecordPage(BaseModel, Generic[ItemT]):
-    """GET /api/<domain>/records/*: one page of stored rows, newest snapshot first."""
-
-    items: list[ItemT]
-    limit: int
-    offset: int
 
 
 def snapshot_stamp(execution_id: int | None, as_of: dt.date) -> dict[str, Any]:
@@ -66,7 +57,7 @@ def snapshot_page(
     *,
     limit: int,
     offset: int,
-) -> RecordPage[ItemT]:
+) -> Page[ItemT]:
     """Return one page of `table`: newest snapshot first, then `within_snapshot` order."""
     query = (
         sa.select(table)
@@ -77,12 +68,14 @@ def snapshot_page(
     try:
         with store.connect() as connection:
             rows = connection.execute(query).all()
+            total = connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
     except DBAPIError as error:
         raise StoreUnavailable(
             f"the {table.name} snapshots could not be read: {error.orig}"
         ) from error
-    return RecordPage[item](  # type: ignore[valid-type]
+    return Page[item](  # type: ignore[valid-type]
         items=[item.model_validate(dict(row._mapping)) for row in rows],
         limit=limit,
         offset=offset,
+        total=total,
     )

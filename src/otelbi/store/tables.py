@@ -9,8 +9,12 @@ otelbi.store.audit); `audit_chain_head` holds where the writer's chain ends.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
+
+from otelbi.utc import as_utc
 
 metadata = sa.MetaData(
     naming_convention={
@@ -24,7 +28,30 @@ Id = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 """Surrogate keys: BIGINT identity on PostgreSQL, INTEGER rowid on SQLite."""
 
 Json = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
-Timestamp = sa.DateTime(timezone=True)
+
+
+class UtcTimestamp(sa.TypeDecorator[dt.datetime]):
+    """A moment, kept and given back as aware UTC on both stores (DDL: a DateTime with zone).
+
+    SQLite keeps no zone: values are written as UTC and read back naive, which this makes
+    UTC again; PostgreSQL answers in the session's time zone, which this converts to UTC.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(
+        self, value: dt.datetime | None, dialect: sa.Dialect
+    ) -> dt.datetime | None:
+        return None if value is None else as_utc(value)
+
+    def process_result_value(
+        self, value: dt.datetime | None, dialect: sa.Dialect
+    ) -> dt.datetime | None:
+        return None if value is None else as_utc(value)
+
+
+Timestamp = UtcTimestamp()
 
 
 def _id() -> sa.Column[int]:
@@ -81,7 +108,14 @@ job_executions = sa.Table(
     sa.Column("trace_id", sa.String(32), nullable=True),
     # Renewed while the run is alive; a stale one marks an abandoned run (jobs/leases.py).
     sa.Column("heartbeat_at", Timestamp, nullable=True),
+    # schedule | run-now | data-change (jobs/data_change.py): why the run happened.
+    sa.Column("trigger", sa.String(16), nullable=False, server_default="schedule"),
+    # The warehouse data version the run started from (domain services' runs).
+    sa.Column("data_version", sa.String(64), nullable=True),
+    # A data-change run: the run it recomputes; unique, so one replica claims it.
+    sa.Column("supersedes_execution_id", Id, nullable=True),
     sa.UniqueConstraint("job_id", "scheduled_for"),
+    sa.UniqueConstraint("supersedes_execution_id"),
     sa.Index(None, "service", "id"),
 )
 

@@ -15,10 +15,11 @@ from fastapi.responses import StreamingResponse
 
 from otelbi.domain_service.dependencies import StateDep
 from otelbi.domain_service.exports import ExportDep, FormatQuery, export_router
-from otelbi.domain_service.parameters import StorageLimit, TopN
+from otelbi.domain_service.parameters import TopN
 from otelbi.domain_service.views import ViewDep
 from otelbi.files.table import Chart, ChartKind, Column, Table, attribute_rows
 from otelbi.files.table import ColumnKind as Kind
+from otelbi.paging import PageLimit
 from otelbi.web.errors import error_responses
 from otelbi.wwi.reorder import ReorderRecommendations, Urgency
 from otelbi.wwi.routes import get_events, reorder_recommendations_query, supplier_scores_query
@@ -139,7 +140,15 @@ def export_stock_recommendations(
     file_format: FormatQuery,
     urgency: UrgencyFilter = None,
 ) -> StreamingResponse:
-    """Download the reorder recommendations (as GET /api/wwi/stock/recommendations)."""
+    """Download the reorder recommendations (as GET /api/wwi/stock/recommendations).
+
+    Same `urgency` filter; one row per stock item, the list to order from (no chart).
+
+    `format` is `csv`, `xlsx` or `pdf` (a PDF stops at PDF_MAX_ROWS rows and says so). The
+    file holds exactly what the view answers for the same parameters, streamed as it is
+    written, named `{domain}-{view}-{as_of}.{ext}`; every download leaves an export record and
+    an audit row with the file's size and SHA-256.
+    """
     recommendations = view.result(reorder_recommendations_query(urgency))
     table = reorder_recommendations_table(recommendations, urgency=urgency)
     return export.download(table, file_format, view="stock-recommendations")
@@ -153,7 +162,15 @@ def export_supplier_scores(
     file_format: FormatQuery,
     top_n: TopN = None,
 ) -> StreamingResponse:
-    """Download the supplier scores (same parameters as GET /api/wwi/suppliers/scores)."""
+    """Download the supplier scores (same parameters as GET /api/wwi/suppliers/scores).
+
+    One row per supplier with every figure of the scorecard, charted as bars of the top scores.
+
+    `format` is `csv`, `xlsx` or `pdf` (a PDF stops at PDF_MAX_ROWS rows and says so). The
+    file holds exactly what the view answers for the same parameters, streamed as it is
+    written, named `{domain}-{view}-{as_of}.{ext}`; every download leaves an export record and
+    an audit row with the file's size and SHA-256.
+    """
     scores = view.result(supplier_scores_query(state, top_n))
     table = supplier_scores_table(
         scores, top_n=top_n or state.settings.analytics.ranking_default_top_n
@@ -166,14 +183,22 @@ def export_business_events(
     export: ExportDep,
     state: StateDep,
     file_format: FormatQuery,
-    limit: StorageLimit = None,
+    limit: PageLimit = None,
     event_type: EventTypeFilter = None,
     open_only: OpenOnly = False,
 ) -> StreamingResponse:
-    """Download stock-level events (same parameters as GET /api/wwi/events)."""
-    events = get_events(state, limit=limit, event_type=event_type, open_only=open_only)
+    """Download stock-level events (same parameters as GET /api/wwi/events).
+
+    The newest `limit` events (no offset), filtered as the list is; dated the day it is made.
+
+    `format` is `csv`, `xlsx` or `pdf` (a PDF stops at PDF_MAX_ROWS rows and says so). The
+    file holds exactly what the view answers for the same parameters, streamed as it is
+    written, named `{domain}-{view}-{as_of}.{ext}`; every download leaves an export record and
+    an audit row with the file's size and SHA-256.
+    """
+    events = get_events(state, limit=limit, offset=0, event_type=event_type, open_only=open_only)
     table = business_events_table(
-        events,
+        events.items,
         limit=limit or state.settings.analytics.storage_default_limit,
         event_type=event_type,
         open_only=open_only,

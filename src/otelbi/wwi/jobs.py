@@ -77,6 +77,7 @@ JOBS: tuple[JobDefinition, ...] = (
         "0 * * * *",
         "reorder recommendations snapshot",
         store_reorder_recommendations,
+        recompute_on_data_change=True,
     ),
     JobDefinition(
         "wwi.hourly.events",
@@ -84,6 +85,7 @@ JOBS: tuple[JobDefinition, ...] = (
         "30 * * * *",
         "stock-level business events",
         detect_stock_events,
+        recompute_on_data_change=True,
     ),
     JobDefinition(
         "wwi.daily.supplier_scores",
@@ -91,6 +93,7 @@ JOBS: tuple[JobDefinition, ...] = (
         "30 3 * * *",
         "supplier scores snapshot",
         store_supplier_scores,
+        recompute_on_data_change=True,
     ),
     JobDefinition(
         "wwi.daily.data_quality",

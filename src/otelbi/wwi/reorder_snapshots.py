@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from otelbi.paging import Page
 from otelbi.store.snapshots import (
-    RecordPage,
     SnapshotStamp,
     insert_snapshot,
     snapshot_page,
@@ -23,7 +23,7 @@ class ReorderRecommendationRecord(ReorderFigures, SnapshotStamp):
     """One item's recommendation as a snapshot stored it."""
 
 
-ReorderRecommendationRecords = RecordPage[ReorderRecommendationRecord]
+ReorderRecommendationRecords = Page[ReorderRecommendationRecord]
 
 
 def save_recommendations(

@@ -14,16 +14,11 @@ from otelbi.domain_service.dependencies import (
     StateDep,
     WarehouseDep,
 )
-from otelbi.domain_service.parameters import (
-    DaysBack,
-    RowId,
-    StorageLimit,
-    StorageOffset,
-    TopN,
-)
+from otelbi.domain_service.parameters import DaysBack, RowId, TopN
 from otelbi.domain_service.state import ServiceState
 from otelbi.domain_service.views import ViewDep, ViewQuery
 from otelbi.kpis import SalesKpis
+from otelbi.paging import Page, PageLimit, PageOffset
 from otelbi.web.errors import error_responses
 from otelbi.wwi.reorder import ReorderRecommendations, Urgency
 from otelbi.wwi.reorder_snapshots import (
@@ -33,7 +28,7 @@ from otelbi.wwi.reorder_snapshots import (
 from otelbi.wwi.sales_kpis import sales_kpis
 from otelbi.wwi.scenarios import (
     Scenario,
-    ScenarioPage,
+    ScenarioHeader,
     ScenarioRequest,
     create_scenario,
     get_scenario,
@@ -97,7 +92,13 @@ def reorder_recommendations_query(urgency: Urgency | None) -> ViewQuery[ReorderR
 
 @router.get("/sales/kpis", name="wwi.sales.kpis", response_model=SalesKpis, responses=NO_DATA)
 async def get_sales_kpis(state: StateDep, view: ViewDep, days_back: DaysBack = None) -> Response:
-    """Return the sales KPIs of the window ending at the last sale, against a year earlier."""
+    """Return the sales KPIs of the window ending at the last sale, against a year earlier.
+
+    Revenue, orders, average order value, units, gross margin and margin % of the `days_back`
+    days ending at `as_of` (the last invoice date in the warehouse), the same window a year
+    earlier and the change in %. Answered from the result cache while the warehouse's data has
+    not changed; 404 while it holds no sales.
+    """
     return await view.answer(sales_kpis_query(state, days_back))
 
 
@@ -108,17 +109,27 @@ async def get_sales_kpis(state: StateDep, view: ViewDep, days_back: DaysBack = N
     responses=NO_DATA,
 )
 async def get_supplier_scores(state: StateDep, view: ViewDep, top_n: TopN = None) -> Response:
-    """Return the best-scoring suppliers (fill rate, on-time delivery, delay), ranked."""
+    """Return the best-scoring suppliers (fill rate, on-time delivery, delay), ranked.
+
+    Over the whole purchase history: each supplier's purchase orders, fill rate, on-time
+    delivery rate, average delay and a 0–100 score combining them; best first, `top_n` of them.
+    Suppliers without purchases are left out. Cached until the warehouse's data changes.
+    """
     return await view.answer(supplier_scores_query(state, top_n))
 
 
 @router.get("/records/supplier-scores", name="wwi.records.supplier_scores")
 def get_supplier_score_records(
     state: StateDep,
-    limit: StorageLimit = None,
-    offset: StorageOffset = 0,
+    limit: PageLimit = None,
+    offset: PageOffset = 0,
 ) -> SupplierScoreRecords:
-    """Return stored supplier-score snapshots, newest first."""
+    """Return stored supplier-score snapshots, newest first.
+
+    What the daily supplier-score job stored: one row per supplier and run, with the scores as
+    they were that day. One page (`limit`, `offset`, `total`); the next page is
+    `offset + limit`. Read from the write store, not the warehouse.
+    """
     return supplier_score_records(
         state.store,
         limit=limit or state.settings.analytics.storage_default_limit,
@@ -136,15 +147,27 @@ async def get_reorder_recommendations(
     view: ViewDep,
     urgency: Annotated[Urgency | None, Query(description="Only items of this urgency")] = None,
 ) -> Response:
-    """Return every held item's reorder recommendation, by urgency then days of cover."""
+    """Return every held item's reorder recommendation, by urgency then days of cover.
+
+    For each stock item with a holding: on hand, 90-day demand, days of cover, open purchase
+    orders, the recommended order in whole outers, an urgency (`critical`, `high`, `normal`,
+    `none`) and the reason in words. `urgency` keeps only items of that urgency. This is the
+    list to order from; cached until the warehouse's data changes.
+    """
     return await view.answer(reorder_recommendations_query(urgency))
 
 
 @router.get("/scenarios", name="wwi.scenarios.list")
 def get_scenarios(
-    state: StateDep, limit: StorageLimit = None, offset: StorageOffset = 0
-) -> ScenarioPage:
-    """Return stored what-if scenarios of every user, newest first, without their items."""
+    state: StateDep, limit: PageLimit = None, offset: PageOffset = 0
+) -> Page[ScenarioHeader]:
+    """Return stored what-if scenarios of every user, newest first, without their items.
+
+    Each scenario's id, name, assumptions (demand change %, lead-time change, the items it
+    covers), who made it, when, and its summary against the baseline;
+    GET /api/wwi/scenarios/{scenario_id} gives its items. One page (`limit`, `offset`,
+    `total`); the next page is `offset + limit`.
+    """
     return list_scenarios(
         state.store, limit=limit or state.settings.analytics.storage_default_limit, offset=offset
     )
@@ -203,15 +226,25 @@ def post_scenario(
 
 @router.get("/scenarios/{scenario_id}", name="wwi.scenarios.get", responses=error_responses(404))
 def get_stored_scenario(state: StateDep, scenario_id: RowId) -> Scenario:
-    """Return one stored scenario with every item's recommendation."""
+    """Return one stored scenario with every item's recommendation.
+
+    The scenario as POST /api/wwi/scenarios answered it when it was made: its assumptions,
+    summary (scenario, baseline and difference) and each item's recommendation beside the
+    baseline's. 404 if there is no scenario with that id.
+    """
     return get_scenario(state.store, scenario_id)
 
 
 @router.get("/records/reorder-recommendations", name="wwi.records.reorder_recommendations")
 def get_reorder_recommendation_records(
-    state: StateDep, limit: StorageLimit = None, offset: StorageOffset = 0
+    state: StateDep, limit: PageLimit = None, offset: PageOffset = 0
 ) -> ReorderRecommendationRecords:
-    """Return stored reorder-recommendation snapshots, newest first."""
+    """Return stored reorder-recommendation snapshots, newest first.
+
+    What the daily reorder job stored: one row per stock item and run, with its recommended
+    order and urgency as they were that day. One page (`limit`, `offset`, `total`); the next
+    page is `offset + limit`. Read from the write store, not the warehouse.
+    """
     return reorder_recommendation_records(
         state.store, limit=limit or state.settings.analytics.storage_default_limit, offset=offset
     )
@@ -220,16 +253,24 @@ def get_reorder_recommendation_records(
 @router.get("/events", name="wwi.events")
 def get_events(
     state: StateDep,
-    limit: StorageLimit = None,
+    limit: PageLimit = None,
+    offset: PageOffset = 0,
     event_type: Annotated[EventType | None, Query(description="Only events of this type")] = None,
     open_only: Annotated[bool, Query(alias="open", description="Only unresolved events")] = False,
-) -> list[BusinessEvent]:
-    """Return stock-level business events, newest first."""
-    return list(
-        recent_events(
-            state.store,
-            limit=limit or state.settings.analytics.storage_default_limit,
-            open_only=open_only,
-            event_type=event_type,
-        )
+) -> Page[BusinessEvent]:
+    """Return stock-level business events, newest first.
+
+    Events the stock-event job raised when an item's stock crossed a level
+    (`below_reorder_level`, `stockout`, `overstock`, `recovered`), each with the item, the
+    value observed against its threshold, when it was detected and, once stock recovered, when
+    it was resolved. `event_type` and `open` (only unresolved
+    events) narrow the list. One page (`limit`, `offset`, `total`); the next page is
+    `offset + limit`.
+    """
+    return recent_events(
+        state.store,
+        limit=limit or state.settings.analytics.storage_default_limit,
+        offset=offset,
+        open_only=open_only,
+        event_type=event_type,
     )

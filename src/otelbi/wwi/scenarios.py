@@ -25,10 +25,12 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from otelbi.domains import Domain
 from otelbi.errors import InvalidInput, NotFound, StoreUnavailable
+from otelbi.paging import Page
 from otelbi.store.audit import AuditEntry, append_in, chain_transaction
 from otelbi.store.engine import store_failure
 from otelbi.store.tables import wwi_whatif_scenarios as scenarios_table
 from otelbi.telemetry import traced_view
+from otelbi.utc import UtcDateTime
 from otelbi.wwi.reorder import (
     Assumptions,
     ReorderRecommendation,
@@ -119,7 +121,7 @@ class ScenarioHeader(BaseModel):
     """A stored scenario without its items (GET /api/wwi/scenarios)."""
 
     id: int
-    created_at: dt.datetime
+    created_at: UtcDateTime
     created_by: str
     name: str
     demand_change_pct: float
@@ -133,14 +135,6 @@ class Scenario(ScenarioHeader):
 
     demand_window_days: int
     items: list[ScenarioItem]
-
-
-class ScenarioPage(BaseModel):
-    """One page of stored scenarios, newest first."""
-
-    items: list[ScenarioHeader]
-    limit: int
-    offset: int
 
 
 def compare(
@@ -286,7 +280,7 @@ _HEADER_COLUMNS = [
 ]
 
 
-def list_scenarios(store: sa.Engine, *, limit: int, offset: int) -> ScenarioPage:
+def list_scenarios(store: sa.Engine, *, limit: int, offset: int) -> Page[ScenarioHeader]:
     """Return one page of every user's scenarios, newest first, without their items."""
     query = (
         sa.select(*_HEADER_COLUMNS)
@@ -297,10 +291,13 @@ def list_scenarios(store: sa.Engine, *, limit: int, offset: int) -> ScenarioPage
     try:
         with store.connect() as connection:
             rows = connection.execute(query).all()
+            total = connection.execute(
+                sa.select(sa.func.count()).select_from(scenarios_table)
+            ).scalar_one()
     except DBAPIError as error:
         raise StoreUnavailable(f"the scenarios could not be read: {error.orig}") from error
     items = [ScenarioHeader.model_validate(dict(row._mapping)) for row in rows]
-    return ScenarioPage(items=items, limit=limit, offset=offset)
+    return Page[ScenarioHeader](items=items, limit=limit, offset=offset, total=total)
 
 
 def _read(store: sa.Engine, query: sa.Select[Any]) -> sa.Row[Any] | None:

@@ -14,7 +14,7 @@ from opening a duplicate.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -25,8 +25,10 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from otelbi.domains import Domain
 from otelbi.errors import StoreUnavailable
+from otelbi.paging import Page
 from otelbi.store.tables import wwi_business_events
 from otelbi.telemetry import traced_view
+from otelbi.utc import UtcDateTime
 from otelbi.wwi.reorder import StockPosition
 
 OVERSTOCK_FACTOR = 10
@@ -156,26 +158,36 @@ class BusinessEvent(BaseModel):
     stock_item: str
     observed: float
     threshold: float
-    detected_at: dt.datetime
-    resolved_at: dt.datetime | None
+    detected_at: UtcDateTime
+    resolved_at: UtcDateTime | None
 
 
 def recent_events(
-    store: sa.Engine, *, limit: int, open_only: bool = False, event_type: EventType | None = None
-) -> Sequence[BusinessEvent]:
-    """Return events newest first."""
+    store: sa.Engine,
+    *,
+    limit: int,
+    offset: int = 0,
+    open_only: bool = False,
+    event_type: EventType | None = None,
+) -> Page[BusinessEvent]:
+    """Return one page of events, newest first, and how many match in all."""
     events = wwi_business_events.c
-    query: sa.Select[Any] = (
-        sa.select(wwi_business_events)
-        .order_by(events.detected_at.desc(), events.id.desc())
-        .limit(limit)
-    )
+    matching: sa.Select[Any] = sa.select(wwi_business_events)
     if open_only:
-        query = query.where(events.resolved_at.is_(None))
+        matching = matching.where(events.resolved_at.is_(None))
     if event_type is not None:
-        query = query.where(events.event_type == event_type.value)
+        matching = matching.where(events.event_type == event_type.value)
+    query = (
+        matching.order_by(events.detected_at.desc(), events.id.desc()).limit(limit).offset(offset)
+    )
     try:
         with store.connect() as connection:
-            return [BusinessEvent.model_validate(row._mapping) for row in connection.execute(query)]
+            items = [
+                BusinessEvent.model_validate(row._mapping) for row in connection.execute(query)
+            ]
+            total = connection.execute(
+                sa.select(sa.func.count()).select_from(matching.subquery())
+            ).scalar_one()
     except DBAPIError as error:
         raise StoreUnavailable(f"stock events could not be read: {error.orig}") from error
+    return Page[BusinessEvent](items=items, limit=limit, offset=offset, total=total)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from otelbi.paging import Page
 from otelbi.store.snapshots import (
-    RecordPage,
     SnapshotStamp,
     insert_snapshot,
     snapshot_page,
@@ -20,7 +20,7 @@ class SupplierScoreRecord(SupplierScore, SnapshotStamp):
     """One supplier's score as a snapshot stored it."""
 
 
-SupplierScoreRecords = RecordPage[SupplierScoreRecord]
+SupplierScoreRecords = Page[SupplierScoreRecord]
 
 
 def save_supplier_scores(store: sa.Engine, execution_id: int, scores: SupplierScores) -> int:

@@ -9,6 +9,7 @@ import type { components } from '@/api/schema';
 
 export type JobStatus = components['schemas']['JobStatus'];
 export type JobExecution = components['schemas']['JobExecution'];
+export type JobExecutionPage = components['schemas']['Page_JobExecution_'];
 export type JobSchedule = components['schemas']['JobSchedule'];
 export type JobRunStarted = components['schemas']['JobRunStarted'];
 export type AuditRow = components['schemas']['AuditRow'];
@@ -40,7 +41,7 @@ export interface AuditFilters {
   /** ISO 8601 moments: since <= occurred_at < until. */
   since?: string | null;
   until?: string | null;
-  /** Paging: only rows with a smaller id (the previous page's last row's id). */
+  /** Paging: only rows with a smaller id (the previous page's `next_before_id`). */
   beforeId?: number | null;
   limit?: number;
 }

@@ -31,10 +31,12 @@ function row(id: number): AuditRow {
   };
 }
 
-/** The rows below `beforeId` (all 120 when absent), newest first, 50 at most. */
-function page(beforeId: number | null): AuditRow[] {
+/** The rows below `beforeId` (all 120 when absent), newest first, 50 at most, as the API pages them. */
+function page(beforeId: number | null): { items: AuditRow[]; limit: number; next_before_id: number | null } {
   const top = beforeId === null ? 120 : beforeId - 1;
-  return Array.from({ length: Math.min(50, top) }, (_, index) => row(top - index));
+  const items = Array.from({ length: Math.min(50, top) }, (_, index) => row(top - index));
+  const last = items.at(-1)?.id ?? 1;
+  return { items, limit: 50, next_before_id: last > 1 ? last : null };
 }
 
 function serve(chain: ChainReport) {
@@ -127,6 +129,13 @@ describe('AuditPage', { timeout: 20_000 }, () => {
     });
     expect(auditRequests(fetchSpy).at(-1)?.searchParams.get('before_id')).toBe('71');
     expect(screen.getByTestId('audit-newest')).toBeEnabled();
+
+    // The last page: the API names no next page, so there is nothing older to ask for.
+    await userEvent.click(screen.getByTestId('audit-older'));
+    await waitFor(() => {
+      expect(screen.getByTestId('audit-page-range')).toHaveTextContent('Rows 20 to 1');
+    });
+    expect(screen.getByTestId('audit-older')).toBeDisabled();
 
     await userEvent.click(screen.getByTestId('audit-newest'));
     await waitFor(() => {

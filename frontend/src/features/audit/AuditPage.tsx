@@ -6,7 +6,7 @@ import { useQueryStates } from 'nuqs';
 import { operationsQueries } from '@/api/queries/operations';
 import { PageHeader } from '@/components/PageHeader';
 import { QueryView } from '@/components/QueryView';
-import { AUDIT_PAGE_SIZE, auditFilters, auditParams } from '@/features/audit/audit-params';
+import { auditFilters, auditParams } from '@/features/audit/audit-params';
 import classes from '@/features/audit/components/audit.module.css';
 import { AuditFilterBar } from '@/features/audit/components/AuditFilterBar';
 import { AuditTable } from '@/features/audit/components/AuditTable';
@@ -17,8 +17,8 @@ export function AuditPage() {
   const filters = auditFilters(params);
   const rows = useQuery({ ...operationsQueries.audit(filters), placeholderData: keepPreviousData });
   const filtered = Object.entries(params).some(([key, value]) => key !== 'before_id' && value !== null);
-  const page = rows.data ?? [];
-  const lastId = page.at(-1)?.id;
+  const page = rows.data?.items ?? [];
+  const nextBeforeId = rows.data?.next_before_id ?? null;
 
   return (
     <Stack gap="md">
@@ -47,7 +47,7 @@ export function AuditPage() {
             what="the audit log"
             loadingHeight={320}
             empty={(data) =>
-              data.length === 0
+              data.items.length === 0
                 ? params.before_id !== null
                   ? { title: 'No older rows', hint: 'This is the oldest page for these filters; go back to the newest rows.' }
                   : filtered
@@ -58,7 +58,7 @@ export function AuditPage() {
           >
             {(data) => (
               <AuditTable
-                rows={data}
+                rows={data.items}
                 caption={`Audit rows, newest first${params.before_id === null ? '' : `, below row ${params.before_id}`}`}
               />
             )}
@@ -69,7 +69,7 @@ export function AuditPage() {
                 ? 'Loading…'
                 : page.length === 0
                   ? ''
-                  : `Rows ${page[0]?.id ?? ''} to ${lastId ?? ''}${params.before_id === null ? ', the newest' : ''}`}
+                  : `Rows ${page[0]?.id ?? ''} to ${page.at(-1)?.id ?? ''}${params.before_id === null ? ', the newest' : ''}`}
             </Text>
             <Group gap="xs">
               <Button
@@ -86,9 +86,9 @@ export function AuditPage() {
                 variant="default"
                 size="xs"
                 rightSection={<IconChevronRight size={14} aria-hidden />}
-                disabled={lastId === undefined || page.length < AUDIT_PAGE_SIZE || rows.isPlaceholderData}
+                disabled={nextBeforeId === null || rows.isPlaceholderData}
                 onClick={() => {
-                  if (lastId !== undefined) void setParams({ before_id: lastId });
+                  if (nextBeforeId !== null) void setParams({ before_id: nextBeforeId });
                 }}
                 data-testid="audit-older"
               >

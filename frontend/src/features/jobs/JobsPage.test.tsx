@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import type { JobExecution, JobSchedule } from '@/api/queries/operations';
 import { JobsPage } from '@/features/jobs/JobsPage';
-import { jsonResponse, renderWithProviders } from '@/test/render';
+import { jsonResponse, pageResponse, renderWithProviders } from '@/test/render';
 
 const schedules: JobSchedule[] = [
   { job_id: 'aw.daily.forecast', cron: '0 2 * * *', description: 'daily internet-revenue forecast' },
@@ -16,14 +16,17 @@ function execution(overrides: Partial<JobExecution>): JobExecution {
     id: 1,
     job_id: 'aw.daily.forecast',
     service: 'aw-service',
-    scheduled_for: '2026-12-04T02:00:00',
-    started_at: '2026-12-04T02:00:01',
-    finished_at: '2026-12-04T02:00:02.5',
+    scheduled_for: '2026-12-04T02:00:00Z',
+    started_at: '2026-12-04T02:00:01Z',
+    finished_at: '2026-12-04T02:00:02.5Z',
     status: 'succeeded',
     rows_written: 30,
     details: {},
     error: null,
     trace_id: '4bf92f3577b34da6a3ce929d0e0e4736',
+    trigger: 'schedule',
+    data_version: '5d41402abc4b2a76b9719d91',
+    supersedes_execution_id: null,
     ...overrides,
   };
 }
@@ -32,7 +35,7 @@ const forecastRunning = execution({ id: 3, status: 'running', finished_at: null,
 const qualityFailed = execution({
   id: 2,
   job_id: 'aw.daily.data_quality',
-  scheduled_for: '2026-12-04T03:00:00',
+  scheduled_for: '2026-12-04T03:00:00Z',
   status: 'failed',
   rows_written: 0,
   error: '1 data-quality check of severity error failed',
@@ -73,9 +76,9 @@ function serve(extra: Route = () => undefined) {
     const answer =
       extra(url, request.method) ??
       (url.pathname === '/api/aw/jobs'
-        ? jsonResponse(schedules)
+        ? pageResponse(schedules)
         : url.pathname === '/api/jobs/aw'
-          ? jsonResponse(
+          ? pageResponse(
               [forecastRunning, qualityFailed].filter(
                 (run) => (url.searchParams.get('job_id') ?? run.job_id) === run.job_id,
               ),

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import type { Report } from '@/api/queries/operations';
 import { ReportsPage } from '@/features/reports/ReportsPage';
-import { jsonResponse, renderWithProviders } from '@/test/render';
+import { jsonResponse, pageResponse, renderWithProviders } from '@/test/render';
 
 function report(id: string, title: string, bytes: { xlsx: number; pdf: number }): Report {
   return {
@@ -51,7 +51,7 @@ describe('ReportsPage', { timeout: 20_000 }, () => {
         listed.unshift(fresh);
         return jsonResponse(fresh, 201);
       }
-      if (path === '/api/reports') return jsonResponse(listed);
+      if (path === '/api/reports') return pageResponse(listed);
       return jsonResponse({ error: 'not_found', detail: 'not in this test' }, 404);
     });
     renderWithProviders(<ReportsPage />, { path: '/reports' });
@@ -85,7 +85,7 @@ describe('ReportsPage', { timeout: 20_000 }, () => {
           }),
         );
       }
-      return Promise.resolve(jsonResponse([]));
+      return Promise.resolve(pageResponse([]));
     });
     renderWithProviders(<ReportsPage />, { path: '/reports' });
     expect(await screen.findByText('No report has been generated yet')).toBeInTheDocument();

@@ -41,7 +41,7 @@ export function ReportsPage() {
           what="the report list"
           loadingHeight={200}
           empty={(data) =>
-            data.length === 0
+            data.items.length === 0
               ? {
                   title: 'No report has been generated yet',
                   hint: 'Generate one above; the weekly report job on the gateway also writes them.',
@@ -51,10 +51,10 @@ export function ReportsPage() {
         >
           {(data) => (
             <Stack gap="xs">
-              <ReportList reports={data} newId={newId} />
-              {data.length >= LIST_LIMIT ? (
+              <ReportList reports={data.items} newId={newId} />
+              {data.total > data.items.length ? (
                 <Text size="sm" c="dimmed">
-                  The newest {LIST_LIMIT} reports.
+                  The newest {data.items.length} of {data.total} reports.
                 </Text>
               ) : null}
             </Stack>

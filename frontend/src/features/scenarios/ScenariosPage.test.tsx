@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { components } from '@/api/schema';
 import { ScenarioDetailPage } from '@/features/scenarios/ScenarioDetailPage';
 import { ScenariosPage } from '@/features/scenarios/ScenariosPage';
-import { jsonResponse, renderWithProviders } from '@/test/render';
+import { jsonResponse, pageResponse, renderWithProviders } from '@/test/render';
 
 type Scenario = components['schemas']['Scenario'];
 
@@ -78,7 +78,7 @@ function serve(post: PostAnswer) {
       return post();
     }
     if (url.pathname === '/api/wwi/scenarios') {
-      return jsonResponse({ items: [], limit: 20, offset: 0 });
+      return pageResponse([]);
     }
     if (url.pathname === '/api/wwi/stock/recommendations') {
       return jsonResponse({ as_of: '2016-05-31', demand_window_days: 90, items: [item] });

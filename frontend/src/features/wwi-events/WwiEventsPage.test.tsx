@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import type { components } from '@/api/schema';
 import { WwiEventsPage } from '@/features/wwi-events/WwiEventsPage';
-import { jsonResponse, renderWithProviders } from '@/test/render';
+import { jsonResponse, pageResponse, renderWithProviders } from '@/test/render';
 
 type BusinessEvent = components['schemas']['BusinessEvent'];
 
@@ -42,7 +42,7 @@ function serve() {
       return Promise.resolve(jsonResponse({ error: 'not_found', detail: 'not in this test' }, 404));
     }
     const openOnly = url.searchParams.get('open') === 'true';
-    return Promise.resolve(jsonResponse(ALL_EVENTS.filter((e) => !openOnly || e.resolved_at === null)));
+    return Promise.resolve(pageResponse(ALL_EVENTS.filter((e) => !openOnly || e.resolved_at === null)));
   });
 }
 

@@ -71,7 +71,7 @@ export function WwiEventsPage() {
         <QueryView query={query} what="the stock events" loadingHeight={360}>
           {(events) => (
             <EventList
-              events={events}
+              events={events.items}
               status={status}
               type={type}
               onStatus={(next) => void setParams({ open: openParamFor(next), page: null })}

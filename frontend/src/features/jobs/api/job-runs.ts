@@ -13,6 +13,7 @@ import {
 import { api, request } from '@/api/client';
 import {
   type JobExecution,
+  type JobExecutionPage,
   type JobHistoryFilters,
   type JobService,
   JOB_SERVICE_NAMES,
@@ -41,13 +42,13 @@ export function useJobList(service: JobService): UseQueryResult<JobEntry[]> {
     ...operationsQueries.jobSchedules(service === 'gateway' ? 'aw' : service),
     enabled: service !== 'gateway',
     select: (jobs): JobEntry[] =>
-      jobs.map((job) => ({ jobId: job.job_id, cron: job.cron, description: job.description })),
+      jobs.items.map((job) => ({ jobId: job.job_id, cron: job.cron, description: job.description })),
   });
   const gatewayJobs = useQuery({
     ...operationsQueries.jobHistory('gateway', { limit: GATEWAY_JOBS_FROM_RUNS }),
     enabled: service === 'gateway',
     select: (runs): JobEntry[] =>
-      [...new Set(runs.map((run) => run.job_id))]
+      [...new Set(runs.items.map((run) => run.job_id))]
         .sort()
         .map((jobId) => ({ jobId, cron: null, description: null })),
   });
@@ -59,12 +60,12 @@ export function useLatestRuns(service: JobService, jobIds: readonly string[]) {
   return useQueries({
     queries: jobIds.map((jobId) => ({
       ...operationsQueries.jobHistory(service, { jobId, limit: 1 }),
-      refetchInterval: (query: { state: { data?: JobExecution[] | undefined } }) =>
-        isRunning(query.state.data?.[0]) ? POLL_INTERVAL_MS : false,
+      refetchInterval: (query: { state: { data?: JobExecutionPage | undefined } }) =>
+        isRunning(query.state.data?.items[0]) ? POLL_INTERVAL_MS : false,
     })),
     combine: (results) => ({
       latest: new Map(jobIds.map((jobId, index) => [jobId, results[index]])),
-      anyRunning: results.some((result) => isRunning(result.data?.[0])),
+      anyRunning: results.some((result) => isRunning(result.data?.items[0])),
     }),
   });
 }
@@ -74,7 +75,7 @@ export function useJobHistory(service: JobService, filters: JobHistoryFilters, a
   return useQuery({
     ...operationsQueries.jobHistory(service, filters),
     refetchInterval: (query) =>
-      alsoPoll || (query.state.data ?? []).some(isRunning) ? POLL_INTERVAL_MS : false,
+      alsoPoll || (query.state.data?.items ?? []).some(isRunning) ? POLL_INTERVAL_MS : false,
   });
 }
 

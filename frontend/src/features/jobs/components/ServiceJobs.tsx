@@ -56,7 +56,7 @@ export function ServiceJobs({ service }: { service: JobService }) {
                     key={job.jobId}
                     service={service}
                     job={job}
-                    latest={result?.data === undefined ? undefined : (result.data[0] ?? null)}
+                    latest={result?.data === undefined ? undefined : (result.data.items[0] ?? null)}
                     latestError={result?.error ?? null}
                   />
                 );
@@ -107,7 +107,7 @@ export function ServiceJobs({ service }: { service: JobService }) {
             what={`the ${name} run history`}
             loadingHeight={240}
             empty={(data) =>
-              data.length === 0
+              data.items.length === 0
                 ? {
                     title: filtered
                       ? `No ${statusWords}${params.job === null ? '' : ` of ${params.job}`}`
@@ -122,18 +122,18 @@ export function ServiceJobs({ service }: { service: JobService }) {
             {(data) => (
               <>
                 <ExecutionTable
-                  runs={data}
+                  runs={data.items}
                   caption={`${name} job runs, newest first${filtered ? ', filtered' : ''}`}
                 />
                 <Group justify="space-between" gap="xs">
                   <Text size="sm" c="dimmed" data-testid="job-history-count">
-                    {data.length < limit
-                      ? data.length === 1
+                    {data.items.length >= data.total
+                      ? data.total === 1
                         ? 'The only matching run'
-                        : `All ${data.length} matching runs, newest first`
-                      : `The newest ${data.length} matching runs`}
+                        : `All ${data.total} matching runs, newest first`
+                      : `The newest ${data.items.length} of ${data.total} matching runs`}
                   </Text>
-                  {data.length >= limit && limit < RUNS_MAX ? (
+                  {data.items.length < data.total && limit < RUNS_MAX ? (
                     <Button
                       variant="default"
                       size="xs"

@@ -43,11 +43,11 @@ export function JobRuns({ service }: { service: JobService }) {
         query={query}
         what={`the ${JOB_SERVICE_NAMES[service]} job runs`}
         loadingHeight={48}
-        empty={(runs) => (runs.length === 0 ? { title: 'No job has run yet' } : null)}
+        empty={(runs) => (runs.items.length === 0 ? { title: 'No job has run yet' } : null)}
       >
         {(runs) => (
           <Stack gap={2} data-testid={`job-runs-${service}`}>
-            {latestPerJob(runs).map((run) => (
+            {latestPerJob(runs.items).map((run) => (
               <Group key={run.job_id} justify="space-between" wrap="nowrap" gap="xs">
                 <Anchor
                   component={Link}

@@ -12,13 +12,13 @@ import { formatCount, formatCurrency } from '@/formatting/numbers';
 import classes from '@/features/overview/components/overview.module.css';
 
 /** The limit the API allows for one page of events: enough to count the open ones. */
-const OPEN_EVENTS_LIMIT = 1000;
 
 /** What needs attention next: the forecast, critical stock, open stock events. */
 export function OutlookTiles() {
   const forecast = useQuery(awQueries.forecast(30));
   const critical = useQuery(wwiQueries.recommendations('critical'));
-  const events = useQuery(wwiQueries.events(true, null, OPEN_EVENTS_LIMIT));
+  // Only the count is shown: one event and the page's total is all it needs.
+  const events = useQuery(wwiQueries.events(true, null, 1));
   return (
     <div className={classes.tiles}>
       <QueryView query={forecast} what="the forecast" loadingHeight={92}>
@@ -63,7 +63,7 @@ export function OutlookTiles() {
           <KpiTile
             testId="outlook-events"
             label="WWI open stock events"
-            value={data.length >= OPEN_EVENTS_LIMIT ? `${formatCount(OPEN_EVENTS_LIMIT)}+` : formatCount(data.length)}
+            value={formatCount(data.total)}
             footer={
               <Anchor component={Link} to="/wwi/events?open=true" size="xs">
                 review events

@@ -27,14 +27,14 @@ export function formatMonth(isoDate: string): string {
   }).format(calendarDay(isoDate));
 }
 
-/** A moment (job run, audit row) in the reader's time zone: 4 Dec 2026, 05:00:12. */
+/**
+ * A moment (job run, audit row) in the reader's time zone: 4 Dec 2026, 05:00:12. The API
+ * writes every moment in UTC ending in `Z` (`2026-12-04T05:00:12Z`).
+ */
 export function formatMoment(isoMoment: string | null | undefined): string {
   if (isoMoment === null || isoMoment === undefined) return '—';
-  // Moments without an offset come from the embedded store and are UTC.
-  const hasOffset = /(Z|[+-]\d\d:?\d\d)$/.test(isoMoment);
-  const moment = new Date(hasOffset ? isoMoment : `${isoMoment}Z`);
   return new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeStyle: 'medium' }).format(
-    moment,
+    new Date(isoMoment),
   );
 }
 

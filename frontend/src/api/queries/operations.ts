@@ -9,6 +9,7 @@ import type { components } from '@/api/schema';
 
 export type JobStatus = components['schemas']['JobStatus'];
 export type JobExecution = components['schemas']['JobExecution'];
+export type JobTrigger = components['schemas']['JobTrigger'];
 export type JobExecutionPage = components['schemas']['Page_JobExecution_'];
 export type JobSchedule = components['schemas']['JobSchedule'];
 export type JobRunStarted = components['schemas']['JobRunStarted'];

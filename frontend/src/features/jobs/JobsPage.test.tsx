@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import type { JobExecution, JobSchedule } from '@/api/queries/operations';
 import { JobsPage } from '@/features/jobs/JobsPage';
+import { formatMoment } from '@/formatting/dates';
 import { jsonResponse, pageResponse, renderWithProviders } from '@/test/render';
 
 const schedules: JobSchedule[] = [
@@ -31,11 +32,23 @@ function execution(overrides: Partial<JobExecution>): JobExecution {
   };
 }
 
-const forecastRunning = execution({ id: 3, status: 'running', finished_at: null, rows_written: 0 });
+// The warehouse's data changed after the scheduled run 1: run 3 recomputes its snapshot.
+const forecastScheduled = execution({ id: 1 });
+const forecastRunning = execution({
+  id: 3,
+  scheduled_for: '2026-12-04T14:32:00Z',
+  started_at: '2026-12-04T14:32:00Z',
+  status: 'running',
+  finished_at: null,
+  rows_written: 0,
+  trigger: 'data-change',
+  supersedes_execution_id: 1,
+});
 const qualityFailed = execution({
   id: 2,
   job_id: 'aw.daily.data_quality',
   scheduled_for: '2026-12-04T03:00:00Z',
+  trigger: 'run-now',
   status: 'failed',
   rows_written: 0,
   error: '1 data-quality check of severity error failed',
@@ -79,13 +92,21 @@ function serve(extra: Route = () => undefined) {
         ? pageResponse(schedules)
         : url.pathname === '/api/jobs/aw'
           ? pageResponse(
-              [forecastRunning, qualityFailed].filter(
+              [forecastRunning, qualityFailed, forecastScheduled].filter(
                 (run) => (url.searchParams.get('job_id') ?? run.job_id) === run.job_id,
               ),
             )
           : jsonResponse({ error: 'not_found', detail: 'not in this test' }, 404));
     return Promise.resolve(answer);
   });
+}
+
+function historyRow(runId: number): HTMLElement {
+  const found = within(screen.getByTestId('job-history'))
+    .getAllByTestId('job-run')
+    .find((row) => row.getAttribute('data-run-id') === String(runId));
+  if (found === undefined) throw new Error(`no row for run ${runId}`);
+  return found;
 }
 
 function card(jobId: string): HTMLElement {
@@ -167,14 +188,35 @@ describe('JobsPage', { timeout: 20_000 }, () => {
     expect(error).toHaveTextContent('abc123');
   });
 
+  it('says why each run ran, and for a data-change run which run it recomputed', async () => {
+    serve();
+    renderWithProviders(<JobsPage />, { path: '/jobs' });
+    await screen.findByTestId('job-history');
+    const recomputedRun = "The warehouse's data changed after run #1; this run recomputed its snapshots.";
+    expect(within(historyRow(3)).getByTestId('job-trigger')).toHaveTextContent('Data changed');
+    expect(within(historyRow(2)).getByTestId('job-trigger')).toHaveTextContent('Run now');
+    expect(within(historyRow(1)).getByTestId('job-trigger')).toHaveTextContent('Scheduled');
+    // The tick matters for a scheduled run only: the others ran when they were asked for.
+    expect(within(historyRow(1)).getByTestId('run-scheduled-for')).toHaveTextContent(
+      `for ${formatMoment('2026-12-04T02:00:00Z')}`,
+    );
+    expect(within(historyRow(3)).queryByTestId('run-scheduled-for')).toBeNull();
+    await waitFor(() => {
+      expect(within(card('aw.daily.forecast')).getByTestId('job-trigger')).toHaveTextContent('Data changed');
+    });
+
+    await userEvent.hover(within(historyRow(3)).getByTestId('job-trigger'));
+    expect(await screen.findByRole('tooltip')).toHaveTextContent(recomputedRun);
+
+    await userEvent.click(within(historyRow(3)).getByRole('button', { name: 'Show the details of run 3' }));
+    expect(await screen.findByTestId('run-trigger-explanation')).toHaveTextContent(recomputedRun);
+  });
+
   it('shows a run’s data-quality checks, the failed ones first', async () => {
     serve();
     renderWithProviders(<JobsPage />, { path: '/jobs' });
-    const history = await screen.findByTestId('job-history');
-    const failedRow = within(history)
-      .getAllByTestId('job-run')
-      .find((row) => row.getAttribute('data-run-id') === '2');
-    if (failedRow === undefined) throw new Error('no row for run 2');
+    await screen.findByTestId('job-history');
+    const failedRow = historyRow(2);
     expect(within(failedRow).getByTestId('quality-counts')).toHaveTextContent('1 passed · 1 failed');
     expect(within(failedRow).getByTestId('run-error')).toHaveTextContent('1 data-quality check of severity error failed');
 

@@ -1,6 +1,7 @@
 import { screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
+import type { JobExecution, JobStatus } from '@/api/queries/operations';
 import { OverviewPage } from '@/features/overview/OverviewPage';
 import { jsonResponse, renderWithProviders } from '@/test/render';
 
@@ -57,7 +58,7 @@ describe('OverviewPage', () => {
 describe('latestPerJob', () => {
   it('keeps the newest run of each job', async () => {
     const { latestPerJob } = await import('@/features/overview/components/JobRuns');
-    const run = (id: number, job: string, started: string, status: 'succeeded' | 'failed') => ({
+    const run = (id: number, job: string, started: string, status: JobStatus): JobExecution => ({
       id,
       job_id: job,
       service: 'aw-service',
@@ -69,16 +70,22 @@ describe('latestPerJob', () => {
       details: {},
       error: null,
       trace_id: null,
-      duration_ms: 1,
+      trigger: 'schedule',
+      data_version: null,
+      supersedes_execution_id: null,
     });
     const latest = latestPerJob([
       run(1, 'aw.daily.scores', '2026-12-01T05:00:00Z', 'failed'),
       run(2, 'aw.daily.scores', '2026-12-02T05:00:00Z', 'succeeded'),
       run(3, 'aw.daily.forecast', '2026-12-02T04:00:00Z', 'failed'),
-    ] as never);
+      // Later within the same second: as text "…:01.500Z" sorts before "…:01Z".
+      run(4, 'wwi.hourly.stock_events', '2026-12-02T04:00:01Z', 'failed'),
+      run(5, 'wwi.hourly.stock_events', '2026-12-02T04:00:01.500Z', 'succeeded'),
+    ]);
     expect(latest.map((r) => [r.job_id, r.status])).toEqual([
       ['aw.daily.forecast', 'failed'],
       ['aw.daily.scores', 'succeeded'],
+      ['wwi.hourly.stock_events', 'succeeded'],
     ]);
   });
 });

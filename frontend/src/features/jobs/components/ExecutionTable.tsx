@@ -9,6 +9,7 @@ import classes from '@/features/jobs/components/jobs.module.css';
 import { QualityCounts, RunDetails } from '@/features/jobs/components/RunDetails';
 import { StatusBadge } from '@/features/jobs/components/StatusBadge';
 import { TraceId } from '@/components/TraceId';
+import { TriggerBadge } from '@/features/jobs/components/TriggerBadge';
 import { runDuration } from '@/features/jobs/run-times';
 import { formatDuration, formatMoment } from '@/formatting/dates';
 import { formatCount } from '@/formatting/numbers';
@@ -53,7 +54,15 @@ function ExecutionRow({ run }: { run: JobExecution }) {
             </Text>
           ) : null}
         </Table.Td>
-        <Table.Td>{formatMoment(run.scheduled_for)}</Table.Td>
+        <Table.Td>
+          <TriggerBadge run={run} />
+          {/* A run-now or data-change run is "scheduled" for the moment it was asked for. */}
+          {run.trigger === 'schedule' ? (
+            <Text size="xs" c="dimmed" mt={2} data-testid="run-scheduled-for">
+              for {formatMoment(run.scheduled_for)}
+            </Text>
+          ) : null}
+        </Table.Td>
         <Table.Td>{formatMoment(run.started_at)}</Table.Td>
         <Table.Td className={tableClasses.numeric}>
           {run.status === 'running' ? 'running…' : formatDuration(runDuration(run))}
@@ -83,7 +92,7 @@ function ExecutionRow({ run }: { run: JobExecution }) {
   );
 }
 
-/** Runs newest first; a row opens to its error, data-quality checks and details. */
+/** Runs newest first; a row opens to why it ran, its error, data-quality checks and details. */
 export function ExecutionTable({ runs, caption }: { runs: JobExecution[]; caption: string }) {
   return (
     <Table.ScrollContainer minWidth={900} type="native">
@@ -96,7 +105,7 @@ export function ExecutionTable({ runs, caption }: { runs: JobExecution[]; captio
             </Table.Th>
             <Table.Th className={tableClasses.nowrap}>Job</Table.Th>
             <Table.Th className={tableClasses.nowrap}>Status</Table.Th>
-            <Table.Th className={tableClasses.nowrap}>Scheduled for</Table.Th>
+            <Table.Th className={tableClasses.nowrap}>Why it ran</Table.Th>
             <Table.Th className={tableClasses.nowrap}>Started</Table.Th>
             <Table.Th className={tableClasses.numeric}>Duration</Table.Th>
             <Table.Th className={tableClasses.numeric}>Rows written</Table.Th>

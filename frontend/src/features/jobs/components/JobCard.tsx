@@ -7,6 +7,7 @@ import type { JobExecution, JobService } from '@/api/queries/operations';
 import { type JobEntry, useRunJob } from '@/features/jobs/api/job-runs';
 import { QualityCounts } from '@/features/jobs/components/RunDetails';
 import { StatusBadge } from '@/features/jobs/components/StatusBadge';
+import { TriggerBadge } from '@/features/jobs/components/TriggerBadge';
 import { qualitySummary } from '@/features/jobs/details';
 import { runDuration } from '@/features/jobs/run-times';
 import { describeCron } from '@/features/jobs/schedule';
@@ -56,6 +57,7 @@ function LastRun({ latest, latestError }: Pick<JobCardProps, 'latest' | 'latestE
     <Stack gap={4} data-testid="job-last-run">
       <Group gap="xs" wrap="wrap">
         <StatusBadge status={latest.status} />
+        <TriggerBadge run={latest} />
         <Text size="sm" className="figures">
           {formatMoment(latest.started_at)}
         </Text>

@@ -12,6 +12,7 @@ import {
 } from '@/features/jobs/details';
 import tableClasses from '@/components/table/table.module.css';
 import classes from '@/features/jobs/components/jobs.module.css';
+import { triggerExplanation } from '@/features/jobs/trigger';
 import { formatCount, formatDecimal } from '@/formatting/numbers';
 
 function sentenceCase(text: string): string {
@@ -148,12 +149,15 @@ function QualityChecks({ checks, runId }: { checks: QualityCheckResult[]; runId:
   );
 }
 
-/** What a run did: its error in full, its data-quality checks and its other details. */
+/** What a run did: why it ran, its error in full, its data-quality checks and its other details. */
 export function RunDetails({ run }: { run: JobExecution }) {
   const quality = qualitySummary(run.details);
   const other = otherDetails(run.details);
   return (
     <Stack gap="sm" py="xs">
+      <Text size="sm" data-testid="run-trigger-explanation">
+        {triggerExplanation(run)}
+      </Text>
       {run.error ? (
         <div>
           <Title order={3} size="h6" mb={4}>

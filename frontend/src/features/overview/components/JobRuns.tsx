@@ -24,7 +24,8 @@ export function latestPerJob(executions: JobExecution[]): JobExecution[] {
   const latest = new Map<string, JobExecution>();
   for (const execution of executions) {
     const seen = latest.get(execution.job_id);
-    if (seen === undefined || execution.started_at > seen.started_at) {
+    // As instants: ISO text with and without a fraction of a second does not sort as time.
+    if (seen === undefined || Date.parse(execution.started_at) > Date.parse(seen.started_at)) {
       latest.set(execution.job_id, execution);
     }
   }

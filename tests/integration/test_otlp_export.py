@@ -182,7 +182,12 @@ def test_a_job_run_is_a_root_span_whose_trace_id_is_in_its_execution_row(
     assert root.attributes["otelbi.job.execution_id"] == execution["id"]
     assert root.attributes["otelbi.job.status"] == "succeeded"
     views = {s.name: s for s in spans if s.name.startswith("otelbi.aw.")}
-    assert set(views) == {"otelbi.aw.rep_scores", "otelbi.aw.product_demand"}
+    # The run records the warehouse data version it started from (jobs/data_change.py).
+    assert set(views) == {
+        "otelbi.aw.data_version",
+        "otelbi.aw.rep_scores",
+        "otelbi.aw.product_demand",
+    }
     assert {s.parent_span_id for s in views.values()} == {root.span_id}
     assert views["otelbi.aw.rep_scores"].attributes["otelbi.rows"] > 0
     (audit,) = _named(spans, "otelbi.audit.append")

@@ -4,8 +4,10 @@ the database's text."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import httpx
 import psycopg
@@ -25,7 +27,7 @@ def client(
     monkeypatch.setenv("POSTGRES_URL", postgres_url)
     monkeypatch.setenv("DATA_DIR", str(generated_warehouses))
     app = build_app(RunMode.ALL_IN_ONE, Settings(env_file=None))
-    # As a server answers: an unhandled error is a bare 500, not an exception in the test.
+    # As a server answers: an error after the answer started is not an exception in the test.
     with TestClient(app, raise_server_exceptions=False) as test_client:
         yield test_client
 
@@ -120,3 +122,39 @@ def test_a_body_that_is_not_utf8_is_a_422_in_the_documented_shape(client: TestCl
         "error": "invalid_input",
         "detail": "body: cannot be parsed as JSON",
     }
+
+
+def _broken(*args: object, **kwargs: object) -> NoReturn:
+    raise RuntimeError("password=hunter2 in a message nobody should see")
+
+
+@pytest.mark.parametrize(
+    ("module", "name", "path"),
+    [
+        # In a service, behind the gateway (all-in-one: the same trace).
+        ("otelbi.aw.routes", "sales_kpis", "/api/aw/sales/kpis?days_back=17"),
+        # In the gateway itself.
+        ("otelbi.gateway.audit_routes.audit", "recent", "/api/audit"),
+    ],
+)
+def test_an_unexpected_error_is_a_json_500_naming_its_trace_id(
+    client: TestClient,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    module: str,
+    name: str,
+    path: str,
+) -> None:
+    monkeypatch.setattr(f"{module}.{name}", _broken)
+    with caplog.at_level(logging.ERROR, logger="otelbi.web.errors"):
+        response = client.get(path)
+    body = _assert_rejected(response, status=500)
+    trace_id = response.headers["x-trace-id"]
+    assert body == {
+        "error": "internal",
+        "detail": f"an unexpected error on the server (trace id {trace_id}): try again, and "
+        "quote the trace id if it happens again",
+    }
+    assert "hunter2" not in response.text
+    logged = [r for r in caplog.records if r.exc_info and trace_id in r.getMessage()]
+    assert logged, "the error is logged with its traceback under the response's trace id"

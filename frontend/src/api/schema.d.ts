@@ -1172,7 +1172,7 @@ export interface components {
         ErrorBody: {
             /**
              * Error
-             * @description The kind: invalid_input, unauthenticated, forbidden, not_found, conflict, too_large, unavailable, timeout, method_not_allowed
+             * @description The kind: invalid_input, unauthenticated, forbidden, not_found, conflict, too_large, too_many_requests, unavailable, timeout, method_not_allowed, internal
              * @example not_found
              */
             error: string;

@@ -1,5 +1,12 @@
 """Renders every error a client can see as `{"error": kind, "detail": text}` (`ErrorBody`),
-and declares that body on the statuses a route can answer (`error_responses`)."""
+and declares that body on the statuses a route can answer (`error_responses`).
+
+An error nothing handled is answered by `UnhandledErrors`, not by Starlette's last resort (a
+bare `Internal Server Error` from outside every middleware, without `x-trace-id`): installed
+first, it sits inside the trace-id headers, logs the error with its traceback, records it on
+the request's span and answers a JSON 500 naming the trace id. The error's own text is never
+sent. An error raised after the answer has started cannot be answered; it propagates.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +18,15 @@ import httpx
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from opentelemetry import trace
+from opentelemetry.trace import Status, StatusCode
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import DataError, DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
 from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from otelbi.errors import DependencyUnavailable, OtelBiError
 
@@ -28,7 +38,7 @@ class ErrorBody(BaseModel):
 
     error: str = Field(
         description="The kind: invalid_input, unauthenticated, forbidden, not_found, conflict, "
-        "too_large, unavailable, timeout, method_not_allowed",
+        "too_large, too_many_requests, unavailable, timeout, method_not_allowed, internal",
         examples=["not_found"],
     )
     detail: str = Field(
@@ -161,8 +171,51 @@ async def _pool_timeout(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+class UnhandledErrors:
+    """ASGI middleware: an unhandled exception before the response starts becomes a JSON 500."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watching_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watching_send)
+        except Exception as error:
+            if started:
+                raise
+            span = trace.get_current_span()
+            span.record_exception(error)
+            span.set_status(Status(StatusCode.ERROR, type(error).__name__))
+            context = span.get_span_context()
+            trace_id = format(context.trace_id, "032x") if context.is_valid else None
+            log.exception(
+                "%s %s failed unexpectedly (trace %s)",
+                scope.get("method", ""),
+                scope.get("path", ""),
+                trace_id or "not recorded",
+            )
+            detail = (
+                f"an unexpected error on the server (trace id {trace_id}): try again, and "
+                "quote the trace id if it happens again"
+                if trace_id
+                else "an unexpected error on the server: try again"
+            )
+            await error_response("internal", detail, 500)(scope, receive, send)
+
+
 def install_error_handlers(app: FastAPI) -> None:
-    """Make `app` answer every known error in the one JSON shape."""
+    """Make `app` answer every error in the one JSON shape (call before adding middleware)."""
+    app.add_middleware(UnhandledErrors)
     app.add_exception_handler(ClientDisconnect, _client_disconnect)
     app.add_exception_handler(PoolTimeout, _pool_timeout)
     app.add_exception_handler(OtelBiError, _otelbi_error)

@@ -12,7 +12,7 @@ import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import psycopg
 import pytest
@@ -311,13 +311,20 @@ def restore_logging() -> Iterator[None]:
         logging.getLogger(name).filters[:] = kept
 
 
+def _failing_view(*args: object, **kwargs: object) -> NoReturn:
+    raise RuntimeError("the view broke")
+
+
 @pytest.mark.usefixtures("product_env", "restore_logging")
 def test_json_log_lines_carry_the_trace_id_of_their_request(
-    capsys: pytest.CaptureFixture[str],
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     configure_logging("INFO", "json", service="api-gateway")
+    # A call that logs while it runs: the service's view fails and its traceback is logged.
+    monkeypatch.setattr("otelbi.aw.routes.sales_kpis", _failing_view)
     with _client() as client:
         response = client.get("/api/aw/sales/kpis", params={"days_back": 30})
+    assert response.status_code == 500
     lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line.strip()]
     assert lines
     assert all(
@@ -327,4 +334,5 @@ def test_json_log_lines_carry_the_trace_id_of_their_request(
     of_request = [line for line in lines if line["trace_id"] == response.headers["x-trace-id"]]
     assert of_request, lines
     assert {line["service"] for line in of_request} <= {"api-gateway", "aw-service"}
+    assert any("the view broke" in line.get("exception", "") for line in of_request), of_request
     assert any(line["trace_id"] is None for line in lines)

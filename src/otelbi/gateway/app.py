@@ -25,7 +25,7 @@ from otelbi.gateway.api_docs import PAGE_POLICIES, add_api_docs
 from otelbi.gateway.openapi import install_openapi, operation_id
 from otelbi.gateway.report_job import GATEWAY_JOBS
 from otelbi.gateway.report_orphans import sweep_or_log
-from otelbi.gateway.state import GatewayState
+from otelbi.gateway.state import GatewayState, ServiceConnection
 from otelbi.gateway.web_app import WebApp
 from otelbi.jobs.runner import JobRunner
 from otelbi.jobs.scheduler import JobScheduler
@@ -37,7 +37,7 @@ from otelbi.telemetry import (
     AsIfOverTheNetwork,
     Telemetry,
     instrument_app,
-    instrument_client,
+    traced_transport,
 )
 from otelbi.web.asgi_transport import StreamingASGITransport
 from otelbi.web.body_limit import RequestBodyLimit
@@ -65,21 +65,21 @@ def create_gateway_app(  # noqa: PLR0915 - the lifespan sets up every resource i
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = open_store(settings, telemetry)
         async with AsyncExitStack() as stack:
-            clients: dict[Domain, httpx.AsyncClient] = {}
+            clients: dict[Domain, ServiceConnection] = {}
             for domain in Domain:
                 if embedded_services is not None:
                     service = embedded_services[domain]
                     await stack.enter_async_context(service.router.lifespan_context(service))
-                    client = httpx.AsyncClient(
-                        transport=StreamingASGITransport(AsIfOverTheNetwork(service)),
-                        base_url=f"http://{domain.service_name}",
-                        timeout=SERVICE_TIMEOUT,
+                    transport: httpx.AsyncBaseTransport = StreamingASGITransport(
+                        AsIfOverTheNetwork(service)
                     )
+                    url = f"http://{domain.service_name}"
                 else:
+                    transport = httpx.AsyncHTTPTransport()
                     url = getattr(settings.topology, f"{domain.value}_service_url")
-                    client = httpx.AsyncClient(base_url=url, timeout=SERVICE_TIMEOUT)
-                instrument_client(client, telemetry)
-                clients[domain] = await stack.enter_async_context(client)
+                traced = traced_transport(transport, telemetry)
+                client = httpx.AsyncClient(transport=traced, base_url=url, timeout=SERVICE_TIMEOUT)
+                clients[domain] = ServiceConnection(await stack.enter_async_context(client), traced)
             # The browser's spans: its own, uninstrumented client, closed with the others.
             app.state.otlp_relay = await stack.enter_async_context(
                 otlp_relay.OtlpRelay(settings.telemetry)

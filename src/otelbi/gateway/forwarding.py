@@ -126,7 +126,7 @@ async def forward(
     request: Request, state: GatewayState, domain: Domain, user: User, *, path: str | None = None
 ) -> StreamingResponse:
     """Return the service's response to the same method, query and body (at `path`, if given)."""
-    client = state.services[domain]
+    client = state.services[domain].client
     headers = _forwarded_headers(request)
     headers["authorization"] = internal_authorization(state, domain, user.subject)
     target = path or request.url.path
@@ -150,7 +150,9 @@ async def forward(
     try:
         # Both: httpx's read timeout does not reach an in-process (all-in-one) service.
         async with asyncio.timeout(seconds):
-            response = await _unless_the_client_leaves(request, client.send(outbound, stream=True))
+            response = await _unless_the_client_leaves(
+                request, state.services[domain].transport.handle_async_request(outbound)
+            )
     except (TimeoutError, httpx.ReadTimeout) as error:
         raise ServiceTimeout(
             f"{domain.service_name} did not answer within {seconds:g} s ({setting}); "

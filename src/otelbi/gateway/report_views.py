@@ -170,7 +170,7 @@ class ViewFailed(Exception):
 
 
 async def _read_view(state: GatewayState, subject: str, call: ViewCall) -> Any:
-    client = state.services[call.domain]
+    client = state.services[call.domain].client
     headers = {"authorization": internal_authorization(state, call.domain, subject)}
     seconds = state.settings.topology.service_timeout_reports_seconds
     try:

@@ -137,7 +137,7 @@ def failing_checks(*, embedded: bool) -> FailingChecks:
         names = [] if await run_in_threadpool(_store_check, state) == "ok" else ["store"]
         if embedded:
             for domain in Domain:
-                response = await state.services[domain].get("/readyz")
+                response = await state.services[domain].client.get("/readyz")
                 if response.status_code != 200:
                     service_failing = response.json()["failing"]
                     names += [
@@ -153,7 +153,7 @@ def _store_check(state: GatewayState) -> str:
 
 
 async def _service_check(state: GatewayState, domain: Domain) -> str:
-    client = state.services[domain]
+    client = state.services[domain].client
     headers = {"authorization": internal_authorization(state, domain, "api-gateway")}
     try:
         response = await client.get(f"/api/{domain.value}/health", headers=headers, timeout=10)

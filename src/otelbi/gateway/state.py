@@ -18,6 +18,20 @@ from otelbi.settings import Settings
 from otelbi.telemetry import Telemetry
 
 
+@dataclass(frozen=True)
+class ServiceConnection:
+    """How the gateway reaches one domain service.
+
+    `client` for calls that read the answer (health, report views); `transport`, the very
+    transport `client` sends through (traced: a client span and the traceparent), for
+    forwarding, which streams the answer back as it comes and needs none of the client's
+    redirects, cookies or authentication — a measurable share of a cached view's CPU.
+    """
+
+    client: httpx.AsyncClient
+    transport: httpx.AsyncBaseTransport
+
+
 @dataclass
 class GatewayState:
     """The gateway's resources (set up in its lifespan)."""
@@ -25,7 +39,7 @@ class GatewayState:
     settings: Settings
     store: sa.Engine
     telemetry: Telemetry
-    services: dict[Domain, httpx.AsyncClient]
+    services: dict[Domain, ServiceConnection]
     user_tokens: UserTokenValidator | None
     loop: asyncio.AbstractEventLoop | None = None
     """The event loop the service clients belong to (jobs in other threads call through it)."""

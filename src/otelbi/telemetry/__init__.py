@@ -18,8 +18,8 @@ from otelbi.telemetry.instrumentation import (
     ServiceContext,
     TraceIdHeaders,
     instrument_app,
-    instrument_client,
     instrument_engine,
+    traced_transport,
 )
 from otelbi.telemetry.logs import (
     EXPORTER_LOG_INTERVAL_SECONDS,
@@ -72,10 +72,10 @@ __all__ = [
     "current_view",
     "disabled_telemetry",
     "instrument_app",
-    "instrument_client",
     "instrument_engine",
     "running_as",
     "service_resource",
     "start_telemetry",
+    "traced_transport",
     "traced_view",
 ]

@@ -20,7 +20,7 @@ from fastapi import FastAPI
 from opentelemetry import context as otel_context
 from opentelemetry import trace
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
-from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
+from opentelemetry.instrumentation.httpx import AsyncOpenTelemetryTransport
 from opentelemetry.instrumentation.sqlalchemy.engine import EngineTracer
 from opentelemetry.instrumentation.sqlalchemy.version import (
     __version__ as sqlalchemy_instrumentation,
@@ -86,10 +86,12 @@ def instrument_engine(engine: sa.Engine, telemetry: Telemetry) -> None:
     )
 
 
-def instrument_client(client: httpx.AsyncClient, telemetry: Telemetry) -> None:
-    """Trace and measure every call `client` makes and propagate the W3C traceparent."""
-    HTTPXClientInstrumentor.instrument_client(
-        client,
+def traced_transport(
+    transport: httpx.AsyncBaseTransport, telemetry: Telemetry
+) -> httpx.AsyncBaseTransport:
+    """Return `transport` tracing and measuring every call and propagating the traceparent."""
+    return AsyncOpenTelemetryTransport(
+        transport,
         tracer_provider=telemetry.tracer_provider,
         meter_provider=telemetry.meter_provider,
     )

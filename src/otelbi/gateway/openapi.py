@@ -32,7 +32,7 @@ from otelbi.wwi.service import ROUTERS as WWI_ROUTERS
 
 DESCRIPTION = """\
 OTel BI as the browser reaches it: the api-gateway's own routes, and the aw-service and
-wwi-service routes it forwards (/api/aw/*, /api/wwi/*) at the same paths.
+wwi-service routes it forwards (`/api/aw/…`, `/api/wwi/…`) at the same paths.
 
 Every route but /api/config and /api/health needs the user's bearer token (unless the
 gateway runs with REQUIRE_FRONTEND_AUTH=false). Every error is

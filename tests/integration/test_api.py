@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
@@ -28,16 +27,6 @@ KPI_FIELDS = {
     "gross_margin",
     "gross_margin_pct",
 }
-
-
-@pytest.fixture
-def client(
-    monkeypatch: pytest.MonkeyPatch, postgres_url: str, generated_warehouses: Path
-) -> Iterator[TestClient]:
-    monkeypatch.setenv("POSTGRES_URL", postgres_url)
-    monkeypatch.setenv("DATA_DIR", str(generated_warehouses))
-    with TestClient(build_app(RunMode.ALL_IN_ONE, Settings(env_file=None))) as test_client:
-        yield test_client
 
 
 def _audit_rows(postgres_url: str) -> list[sa.Row[tuple[object, ...]]]:

@@ -282,16 +282,6 @@ def test_product_demand_groups_scd2_versions_and_names_the_newest(
 
 
 @pytest.fixture
-def client(
-    monkeypatch: pytest.MonkeyPatch, postgres_url: str, generated_warehouses: Path
-) -> Iterator[TestClient]:
-    monkeypatch.setenv("POSTGRES_URL", postgres_url)
-    monkeypatch.setenv("DATA_DIR", str(generated_warehouses))
-    with TestClient(build_app(RunMode.ALL_IN_ONE, Settings(env_file=None))) as test_client:
-        yield test_client
-
-
-@pytest.fixture
 def store(client: TestClient, postgres_url: str) -> Iterator[sa.Engine]:
     """The store the running app migrated."""
     engine = sa.create_engine(postgres_url.replace("postgresql://", "postgresql+psycopg://"))

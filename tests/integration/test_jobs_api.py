@@ -2,25 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from fastapi.testclient import TestClient
 
-from otelbi.service_layout import build_app
-from otelbi.settings import RunMode, Settings
 from tests.integration.job_runs import run_job_to_end
-
-
-@pytest.fixture
-def client(
-    monkeypatch: pytest.MonkeyPatch, postgres_url: str, generated_warehouses: Path
-) -> Iterator[TestClient]:
-    monkeypatch.setenv("POSTGRES_URL", postgres_url)
-    monkeypatch.setenv("DATA_DIR", str(generated_warehouses))
-    with TestClient(build_app(RunMode.ALL_IN_ONE, Settings(env_file=None))) as test_client:
-        yield test_client
 
 
 def test_scores_job_stores_snapshots_and_is_audited(client: TestClient) -> None:

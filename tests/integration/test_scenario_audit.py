@@ -8,15 +8,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from alembic import command
 from fastapi.testclient import TestClient
 
-from otelbi.service_layout import build_app
-from otelbi.settings import RunMode, Settings
 from otelbi.store.migrate import alembic_config, upgrade_to_head
 from otelbi.store.tables import audit_log, wwi_whatif_scenarios
 
@@ -31,17 +28,6 @@ def store(postgres_url: str) -> Iterator[sa.Engine]:
     engine = sa.create_engine(postgres_url.replace("postgresql://", "postgresql+psycopg://"))
     yield engine
     engine.dispose()
-
-
-@pytest.fixture
-def client(
-    monkeypatch: pytest.MonkeyPatch, postgres_url: str, generated_warehouses: Path
-) -> Iterator[TestClient]:
-    """Yield the all-in-one product on the generated warehouses and the PostgreSQL store."""
-    monkeypatch.setenv("POSTGRES_URL", postgres_url)
-    monkeypatch.setenv("DATA_DIR", str(generated_warehouses))
-    with TestClient(build_app(RunMode.ALL_IN_ONE, Settings(env_file=None))) as client:
-        yield client
 
 
 def _scenario_rows(store: sa.Engine) -> list[sa.RowMapping]:

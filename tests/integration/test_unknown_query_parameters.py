@@ -3,24 +3,8 @@ typo like `day_back=30` must not answer the default window as if it were the thi
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from fastapi.testclient import TestClient
-
-from otelbi.service_layout import build_app
-from otelbi.settings import RunMode, Settings
-
-
-@pytest.fixture
-def client(
-    monkeypatch: pytest.MonkeyPatch, postgres_url: str, generated_warehouses: Path
-) -> Iterator[TestClient]:
-    monkeypatch.setenv("POSTGRES_URL", postgres_url)
-    monkeypatch.setenv("DATA_DIR", str(generated_warehouses))
-    with TestClient(build_app(RunMode.ALL_IN_ONE, Settings(env_file=None))) as test_client:
-        yield test_client
 
 
 @pytest.mark.parametrize(

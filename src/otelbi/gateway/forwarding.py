@@ -126,7 +126,8 @@ async def forward(
     request: Request, state: GatewayState, domain: Domain, user: User, *, path: str | None = None
 ) -> StreamingResponse:
     """Return the service's response to the same method, query and body (at `path`, if given)."""
-    client = state.services[domain].client
+    service = state.services[domain]
+    client = service.client
     headers = _forwarded_headers(request)
     headers["authorization"] = internal_authorization(state, domain, user.subject)
     target = path or request.url.path
@@ -151,7 +152,7 @@ async def forward(
         # Both: httpx's read timeout does not reach an in-process (all-in-one) service.
         async with asyncio.timeout(seconds):
             response = await _unless_the_client_leaves(
-                request, state.services[domain].transport.handle_async_request(outbound)
+                request, service.transport.handle_async_request(outbound)
             )
     except (TimeoutError, httpx.ReadTimeout) as error:
         raise ServiceTimeout(

@@ -312,6 +312,67 @@ def test_concurrent_processes_keep_one_chain(postgres_url: str, tmp_path: Path) 
     assert actors != sorted(actors), "the processes did not overlap: the test proves nothing"
 
 
+def test_a_sole_writer_appends_in_one_statement_without_the_lock(postgres_url: str) -> None:
+    engine = sa.create_engine(postgres_url.replace("postgresql://", "postgresql+psycopg://"))
+    upgrade_to_head(engine)
+    _append_rows(engine, 2)  # the second locked append finds the head the first one left
+    statements: list[str] = []
+    sa.event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    ids = _append_rows(engine, 20)
+    engine.dispose()
+    assert len(statements) == 20
+    assert not [s for s in statements if "FOR UPDATE" in s]
+    assert ids == list(range(3, 23))
+    report = verify_chain(engine)
+    assert (report.ok, report.rows_checked, report.head_id, report.head_matches) == (
+        True,
+        22,
+        22,
+        True,
+    )
+
+
+def test_writers_appending_from_a_head_another_moved_keep_one_chain(postgres_url: str) -> None:
+    url = postgres_url.replace("postgresql://", "postgresql+psycopg://")
+    first, second = sa.create_engine(url), sa.create_engine(url)
+    upgrade_to_head(first)
+    _append_rows(first, 2)
+    _append_rows(second, 2)  # each writer now expects the head it left; the first one's moved
+    assert _append_rows(first, 1) == [5]
+    threads, per_thread = 8, 25
+    start = threading.Barrier(threads)
+    failures: list[BaseException] = []
+
+    def writer(number: int) -> None:
+        engine = (first, second)[number % 2]
+        start.wait()
+        try:
+            for index in range(per_thread):
+                audit.append(engine, _entry(index, actor=f"writer-{number}"))
+        except BaseException as error:
+            failures.append(error)
+
+    workers = [threading.Thread(target=writer, args=(number,)) for number in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+    assert failures == []
+    report = verify_chain(first)
+    rows = _stored_rows(first)
+    first.dispose()
+    second.dispose()
+    assert (report.ok, report.rows_checked, report.bad_ids, report.head_matches) == (
+        True,
+        5 + threads * per_thread,
+        [],
+        True,
+    )
+    assert [row["id"] for row in rows] == list(range(1, 6 + threads * per_thread))
+    actors = [row["actor"] for row in rows]
+    assert actors != sorted(actors), "the writers did not overlap: the test proves nothing"
+
+
 def test_the_migration_chains_existing_rows(empty_store: sa.Engine) -> None:
     with empty_store.connect() as connection:
         config = alembic_config()

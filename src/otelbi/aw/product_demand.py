@@ -12,8 +12,9 @@ name, subcategory and category come from the newest version (latest StartDate).
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from pydantic import BaseModel
@@ -163,6 +164,19 @@ def _trend_pct(recent: Decimal | int | None, earlier: Decimal | int | None) -> f
     return 100 * (float(recent or 0) - float(earlier)) / float(earlier)
 
 
+class _Scored(NamedTuple):
+    """A product's row with its rounded score and revenue, before it is ranked."""
+
+    score: float
+    revenue: float
+    trend: float | None
+    row: sa.Row[Any]
+
+    def rank_key(self) -> tuple[float, float, str]:
+        """Highest score first, then highest revenue, then the alternate key."""
+        return (-self.score, -self.revenue, self.row.product_alternate_key)
+
+
 @traced_view(Domain.AW, "product_demand", rows=lambda demand: len(demand.products))
 def product_demand(
     connection: sa.Connection, *, top_n: int, days_back: int | None
@@ -189,32 +203,31 @@ def product_demand(
     )
     top_units = max((float(row.units or 0) for row in rows), default=0.0)
     top_revenue = max((float(row.revenue or 0) for row in rows), default=0.0)
-    unranked = []
+    scored = []
     for row in rows:
         trend = _trend_pct(row.recent_units, row.earlier_units)
-        unranked.append(
-            ProductDemand(
-                product=row.product,
-                product_alternate_key=row.product_alternate_key,
-                category=row.category,
-                subcategory=row.subcategory,
-                units=int(row.units or 0),
-                revenue=round(float(row.revenue or 0), 2),
-                orders=row.orders,
-                trend_pct=None if trend is None else round(trend, 2),
-                demand_score=round(
-                    demand_score(
-                        units=float(row.units or 0),
-                        top_units=top_units,
-                        revenue=float(row.revenue or 0),
-                        top_revenue=top_revenue,
-                        trend_pct=trend,
-                    ),
-                    2,
-                ),
-                rank=0,
-            )
+        score = demand_score(
+            units=float(row.units or 0),
+            top_units=top_units,
+            revenue=float(row.revenue or 0),
+            top_revenue=top_revenue,
+            trend_pct=trend,
         )
-    unranked.sort(key=lambda p: (-p.demand_score, -p.revenue, p.product_alternate_key))
-    ranked = [p.model_copy(update={"rank": place}) for place, p in enumerate(unranked, 1)]
-    return ProductDemandList(as_of=as_of, days_back=days_back, products=ranked[:top_n])
+        scored.append(_Scored(round(score, 2), round(float(row.revenue or 0), 2), trend, row))
+    # Only the models returned are built: ranking needs nothing but the sort key.
+    ranked = [
+        ProductDemand(
+            product=entry.row.product,
+            product_alternate_key=entry.row.product_alternate_key,
+            category=entry.row.category,
+            subcategory=entry.row.subcategory,
+            units=int(entry.row.units or 0),
+            revenue=entry.revenue,
+            orders=entry.row.orders,
+            trend_pct=None if entry.trend is None else round(entry.trend, 2),
+            demand_score=entry.score,
+            rank=place,
+        )
+        for place, entry in enumerate(heapq.nsmallest(top_n, scored, key=_Scored.rank_key), 1)
+    ]
+    return ProductDemandList(as_of=as_of, days_back=days_back, products=ranked)

@@ -12,7 +12,13 @@ or holding an id the writer would use next, which is then skipped) cannot captur
 stop appends. Appends are serialised (on PostgreSQL by locking the head's row, which reads
 it too; `BEGIN IMMEDIATE` on SQLite), so the writer's chain cannot fork; the appends of one
 process's concurrent calls share a transaction (store/group_commit.py), and a business write
-can share its audit row's transaction (`chain_transaction`, `append_in`).
+can share its audit row's transaction (`chain_transaction`, `append_in`). A row's id is the
+next one after the head that no row holds.
+
+On PostgreSQL, while one process is the only writer, an append is a single statement: the
+process links the rows to the head it left itself and moves the head only if it is still
+there (`_ChainWriter`), in the statement that inserts them; if another writer moved it, the
+statement changes nothing and the append takes the locked path.
 
 What is stored is exactly what was hashed: before a row is hashed its values are put in a
 form both stores give back unchanged (text without NUL, columns cut to their length,
@@ -252,32 +258,85 @@ def _appending(values: dict[str, Any]) -> Iterator[None]:
         )
 
 
-_committers: weakref.WeakKeyDictionary[sa.Engine, GroupCommit[dict[str, Any]]] = (
+_writers: weakref.WeakKeyDictionary[sa.Engine, GroupCommit[dict[str, Any]]] = (
     weakref.WeakKeyDictionary()
 )
-_committers_lock = threading.Lock()
+_writers_lock = threading.Lock()
 
 
 def _write_at_chain_end(engine: sa.Engine, values: dict[str, Any]) -> None:
     """Link `values` to the chain's end (setting id, prev_hash, row_hash) and insert it, in
     one transaction with whatever other threads of this process append at the same time."""
-    with _committers_lock:
-        committer = _committers.get(engine)
+    with _writers_lock:
+        committer = _writers.get(engine)
         if committer is None:
-            committer = _committers[engine] = GroupCommit(functools.partial(_write_batch, engine))
+            committer = _writers[engine] = GroupCommit(_ChainWriter(engine).write)
     committer.submit(values)
 
 
-def _write_batch(engine: sa.Engine, batch: list[dict[str, Any]]) -> None:
-    """Link and insert `batch`, in order, in one transaction; StoreUnavailable on failure."""
-    try:
-        with chain_transaction(engine) as connection:
-            _link_and_insert(connection, batch)
-            connection.commit()
-    except (DBAPIError, sa.exc.TimeoutError) as error:
-        raise StoreUnavailable(
-            f"the audit log could not be written: {store_failure(error)}"
-        ) from error
+@dataclass(frozen=True)
+class _Head:
+    """Where the chain ends: the last appended row's id and row_hash."""
+
+    last_id: int
+    last_hash: str
+
+
+class _ChainWriter:
+    """Appends the batches of one engine, one at a time (GroupCommit serialises them).
+
+    PostgreSQL: after a locked append that found the head where this writer had left it
+    (no other process or business write appended in between), the next append is one
+    statement, with no lock and no transaction of its own: the rows linked to the head this
+    writer left, inserted only if the head is still there, which the same statement moves
+    (`_insert_if_head_unmoved`). If it moved, nothing is written and the append takes the
+    locked path; so does every append while another writer keeps moving the head.
+    """
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self._engine = engine
+        self._left: _Head | None = None
+        """The head this writer's last append left."""
+        self._alone = False
+        """Whether the last locked append found the head at `_left`."""
+
+    def write(self, batch: list[dict[str, Any]]) -> None:
+        """Link and insert `batch`, in order, in one transaction; StoreUnavailable on failure."""
+        try:
+            if self._alone and self._left is not None and self._unlocked(batch, self._left):
+                return
+            with chain_transaction(self._engine) as connection:
+                found, left = _link_and_insert(connection, batch)
+                connection.commit()
+        except (DBAPIError, sa.exc.TimeoutError) as error:
+            raise StoreUnavailable(
+                f"the audit log could not be written: {store_failure(error)}"
+            ) from error
+        self._alone = self._engine.dialect.name == "postgresql" and found == self._left
+        self._left = left
+
+    def _unlocked(self, batch: list[dict[str, Any]], head: _Head) -> bool:
+        """Append `batch` after `head` in one statement; False (nothing written) if the head
+        moved or a row holds one of the next ids."""
+        left = _link(batch, head, list(range(head.last_id + 1, head.last_id + 1 + len(batch))))
+        parameters = {
+            **{f"r{n}_{name}": value for n, row in enumerate(batch) for name, value in row.items()},
+            "expected_id": head.last_id,
+            "expected_hash": head.last_hash,
+            "last_id": left.last_id,
+            "last_hash": left.last_hash,
+        }
+        with self._engine.connect() as connection:
+            connection.execution_options(isolation_level="AUTOCOMMIT")
+            try:
+                inserted = connection.execute(_insert_if_head_unmoved(len(batch)), parameters)
+            except sa.exc.IntegrityError:  # a row holds one of the ids: the locked path skips it
+                inserted = None
+            written = inserted is not None and len(inserted.all()) == len(batch)
+        self._alone = written
+        if written:
+            self._left = left
+        return written
 
 
 @contextmanager
@@ -311,38 +370,35 @@ _MOVE_HEAD = (
         last_hash=sa.bindparam("last_hash", type_=sa.String),
     )
 )
-_DRAWN = (
-    sa.select(
-        sa.func.nextval(
-            sa.func.pg_get_serial_sequence(audit_log.name, audit_log.c.id.name),
-            type_=sa.BigInteger,
-        ).label("id")
-    )
-    .select_from(sa.func.generate_series(1, sa.bindparam("count", type_=sa.Integer)))
-    .cte("drawn")  # a CTE with nextval is evaluated once, never inlined
-)
-_DRAWN_IDS = sa.select(_DRAWN.c.id, sa.exists().where(audit_log.c.id == _DRAWN.c.id))
-"""PostgreSQL: `count` ids from the sequence, each with whether a row already holds it."""
 _HELD_IDS = sa.select(audit_log.c.id).where(audit_log.c.id.in_(sa.bindparam("ids", expanding=True)))
 
 
-def _link_and_insert(connection: sa.Connection, batch: list[dict[str, Any]]) -> None:
-    """Link `batch` to the head, insert it and move the head to its last row."""
+def _link_and_insert(connection: sa.Connection, batch: list[dict[str, Any]]) -> tuple[_Head, _Head]:
+    """Link `batch` to the head, insert it and move the head to its last row; return the head
+    found and the head left."""
     postgres = connection.dialect.name == "postgresql"
-    head = connection.execute(_LOCKED_HEAD if postgres else _HEAD).one_or_none()
-    if head is None:
+    row = connection.execute(_LOCKED_HEAD if postgres else _HEAD).one_or_none()
+    if row is None:
         raise StoreUnavailable("the audit chain's head row is missing: run `otelbi db upgrade`")
-    ids, prev_hash = _free_ids(connection, int(head.last_id), len(batch)), str(head.last_hash)
-    for values, row_id in zip(batch, ids, strict=True):
-        values["id"], values["prev_hash"] = row_id, prev_hash
-        values["row_hash"] = prev_hash = row_hash(values)
-    head_values = {"last_id": ids[-1], "last_hash": prev_hash}
+    found = _Head(int(row.last_id), str(row.last_hash))
+    left = _link(batch, found, _free_ids(connection, found.last_id, len(batch)))
+    head_values = {"last_id": left.last_id, "last_hash": left.last_hash}
     if postgres:  # one round trip for both
         rows = {f"r{n}_{name}": value for n, row in enumerate(batch) for name, value in row.items()}
         connection.execute(_insert_moving_head(len(batch)), {**rows, **head_values})
     else:
         connection.execute(audit_log.insert(), batch)
         connection.execute(_MOVE_HEAD, head_values)
+    return found, left
+
+
+def _link(batch: list[dict[str, Any]], head: _Head, ids: list[int]) -> _Head:
+    """Give `batch` its ids, prev_hash and row_hash after `head`; return the head it leaves."""
+    prev_hash = head.last_hash
+    for values, row_id in zip(batch, ids, strict=True):
+        values["id"], values["prev_hash"] = row_id, prev_hash
+        values["row_hash"] = prev_hash = row_hash(values)
+    return _Head(ids[-1], prev_hash)
 
 
 @functools.lru_cache(maxsize=64)
@@ -358,8 +414,44 @@ def _insert_moving_head(rows: int) -> sa.Insert:
     return audit_log.insert().values(values[0] if rows == 1 else values).add_cte(moved)
 
 
+@functools.lru_cache(maxsize=64)
+def _insert_if_head_unmoved(rows: int) -> sa.Insert:
+    """PostgreSQL: the statement inserting `rows` rows (parameters `r<n>_<column>`) and moving
+    the head (`last_id`, `last_hash`), both only if the head is at (`expected_id`,
+    `expected_hash`); it returns the ids inserted.
+
+    Under READ COMMITTED an UPDATE that waited for another append's commit re-checks its
+    condition on the row that append left, so at most one of them moves the head from a
+    given place.
+    """
+    moved = (
+        _MOVE_HEAD.where(
+            audit_chain_head.c.last_id == sa.bindparam("expected_id", type_=sa.BigInteger),
+            audit_chain_head.c.last_hash == sa.bindparam("expected_hash", type_=sa.String),
+        )
+        .returning(audit_chain_head.c.id)
+        .cte("moved_head")
+    )
+    selects = [
+        sa.select(
+            *(
+                sa.cast(sa.bindparam(f"r{n}_{c.name}", type_=c.type), c.type)
+                for c in audit_log.columns
+            )
+        ).where(sa.exists(moved.select()))
+        for n in range(rows)
+    ]
+    source = selects[0] if rows == 1 else sa.union_all(*selects)
+    return (
+        audit_log.insert()
+        .from_select([c.name for c in audit_log.columns], source)
+        .add_cte(moved)
+        .returning(audit_log.c.id)
+    )
+
+
 def _free_ids(connection: sa.Connection, head_id: int, count: int) -> list[int]:
-    """Return `count` ascending ids after `head_id` that no row holds yet.
+    """Return the first `count` ids after `head_id` that no row holds yet.
 
     A row inserted by someone else may hold an id the writer would hand out next: it is
     skipped. Each round asks for twice as many candidates; after ID_ROUNDS the append fails.
@@ -367,26 +459,16 @@ def _free_ids(connection: sa.Connection, head_id: int, count: int) -> list[int]:
     free: list[int] = []
     after = head_id
     for attempt in range(ID_ROUNDS):
-        candidates = _candidates(connection, after, (count - len(free)) * 2**attempt)
-        free += [i for i, taken in candidates if not taken and i > head_id][: count - len(free)]
+        candidates = list(range(after + 1, after + 1 + (count - len(free)) * 2**attempt))
+        taken = set(connection.execute(_HELD_IDS, {"ids": candidates}).scalars())
+        free += [i for i in candidates if i not in taken][: count - len(free)]
         if len(free) == count:
             return free
-        after = candidates[-1][0]
+        after = candidates[-1]
     raise StoreUnavailable(
         "the audit log's next ids are held by rows its writer did not append: "
         "run `otelbi audit verify` to name them"
     )
-
-
-def _candidates(connection: sa.Connection, after: int, count: int) -> list[tuple[int, bool]]:
-    """Return `count` ascending ids the writer may use next, each with whether a row holds
-    it (PostgreSQL: from the sequence, in one round trip)."""
-    if connection.dialect.name == "postgresql":
-        rows = connection.execute(_DRAWN_IDS, {"count": count}).all()
-        return sorted((int(i), bool(taken)) for i, taken in rows)
-    ids = list(range(after + 1, after + 1 + count))
-    taken = set(connection.execute(_HELD_IDS, {"ids": ids}).scalars())
-    return [(i, i in taken) for i in ids]
 
 
 def record(engine: sa.Engine, entry: AuditEntry, *, fail_closed: bool) -> int | None:

@@ -53,6 +53,7 @@ import sqlalchemy as sa
 
 from otelbi.aw.product_demand import product_demand
 from otelbi.aw.rep_scores import rep_scores
+from otelbi.aw.sales_forecast import internet_revenue_series
 from otelbi.aw.sales_history import Grain, sales_history
 from otelbi.aw.sales_kpis import sales_kpis as aw_sales_kpis
 from otelbi.domains import Domain
@@ -88,6 +89,7 @@ VIEWS = (
     View(Domain.AW, lambda c: aw_sales_kpis(c, days_back=DAYS_BACK)),
     View(Domain.AW, lambda c: aw_sales_kpis(c, days_back=OVERLAPPING_DAYS), "days_back=1200"),
     View(Domain.AW, lambda c: sales_history(c, days_back=DAYS_BACK, grain=Grain.DAY)),
+    View(Domain.AW, internet_revenue_series),  # the forecast's series (the fit is not SQL)
     View(Domain.AW, lambda c: rep_scores(c, top_n=TOP_N, days_back=None)),
     View(Domain.AW, lambda c: product_demand(c, top_n=TOP_N, days_back=None)),
     View(Domain.WWI, lambda c: wwi_sales_kpis(c, days_back=DAYS_BACK)),
@@ -147,6 +149,14 @@ SELECT date_key, sum(internet_revenue) AS internet_revenue,
        coalesce(sum(internet_revenue), 0) + coalesce(sum(reseller_revenue), 0) AS revenue,
        sum(orders) AS orders
 FROM days GROUP BY date_key
+""",
+)
+
+HAND_SQL["aw.sales.internet_daily_revenue"] = (
+    """
+SELECT OrderDateKey AS date_key, sum(SalesAmount) AS internet_revenue
+FROM dbo.FactInternetSales WHERE OrderDateKey BETWEEN :start_key AND :end_key
+GROUP BY OrderDateKey
 """,
 )
 

@@ -2,8 +2,9 @@
 
 Internet sales arrive nearly every day, so they make a daily series worth forecasting;
 reseller sales come in monthly batches and are not part of it. The series is the sum of
-FactInternetSales.SalesAmount per order day, summed in the warehouse, zero-filled from the
-first internet sale to `as_of` (the last sales date); the model is in `forecast_model`.
+FactInternetSales.SalesAmount per order day, summed in the warehouse (one grouped scan of
+that fact alone), zero-filled from the first internet sale to `as_of` (the last sales date);
+the model is in `forecast_model`.
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ import sqlalchemy as sa
 from pydantic import BaseModel, Field
 
 from otelbi.aw.forecast_model import BacktestSummary, DailyForecast, forecast_daily
-from otelbi.aw.sales_history import DAILY_TOTALS
-from otelbi.aw.sales_kpis import AS_OF, date_key, date_of_key
+from otelbi.aw.sales_kpis import AS_OF, CHANNELS, date_key, date_of_key
 from otelbi.domains import Domain
 from otelbi.errors import InvalidInput
 from otelbi.telemetry import traced_view
+from otelbi.warehouse.catalog import declare
 
 HISTORY_YEARS = 10
 """How far back the series reaches; the model itself picks the window it fits on."""
@@ -28,6 +29,20 @@ HISTORY_YEARS = 10
 SERIES = "internet_revenue"
 FITTED_FORECASTS_KEPT = 32
 """Fitted forecasts kept in memory (a few kB each): one per series, as_of and horizon."""
+
+
+_internet = CHANNELS["internet"]
+INTERNET_DAILY_REVENUE = declare(
+    "aw.sales.internet_daily_revenue",
+    Domain.AW,
+    sa.select(
+        _internet.c.OrderDateKey.label("date_key"),
+        sa.func.sum(_internet.c.SalesAmount).label("internet_revenue"),
+    )
+    .where(_internet.c.OrderDateKey.between(sa.bindparam("start_key"), sa.bindparam("end_key")))
+    .group_by(_internet.c.OrderDateKey),
+)
+"""Internet revenue per order day between two date keys (days without sales have no row)."""
 
 
 class ForecastPointOut(BaseModel):
@@ -75,7 +90,9 @@ def internet_revenue_series(connection: sa.Connection) -> tuple[dt.date, np.ndar
     start = as_of.replace(year=as_of.year - HISTORY_YEARS)
     revenue = {
         date_of_key(row.date_key): float(row.internet_revenue or 0)
-        for row in DAILY_TOTALS.rows(connection, start_key=date_key(start), end_key=as_of_key)
+        for row in INTERNET_DAILY_REVENUE.rows(
+            connection, start_key=date_key(start), end_key=as_of_key
+        )
     }
     selling_days = [day for day, value in revenue.items() if value > 0]
     if not selling_days:

@@ -208,8 +208,8 @@ def _serve(args: argparse.Namespace) -> int:
 
     from otelbi.service_layout import (  # noqa: PLC0415
         WORKER_MODE_VARIABLE,
-        build_app,
         served_name,
+        serving_app,
     )
     from otelbi.startup_summary import startup_lines  # noqa: PLC0415
     from otelbi.telemetry import configure_logging  # noqa: PLC0415
@@ -243,7 +243,7 @@ def _serve(args: argparse.Namespace) -> int:
             timeout_graceful_shutdown=grace,
         )
         return 0
-    app = build_app(mode, settings)
+    app = serving_app(mode, settings)
     uvicorn.run(
         app,
         host=host,

@@ -17,6 +17,7 @@ from otelbi.gateway.report_job import GATEWAY_JOBS
 from otelbi.jobs.definitions import JobDefinition
 from otelbi.settings import RunMode, Settings, UnsafeSettings
 from otelbi.telemetry import FlushDeadline, Telemetry, start_telemetry
+from otelbi.web.serving_gc import settle_after_startup
 from otelbi.wwi.jobs import JOBS as WWI_JOBS
 from otelbi.wwi.service import create_app as create_wwi_app
 
@@ -52,7 +53,15 @@ def worker_app() -> FastAPI:
     configure_logging(
         settings.telemetry.log_level, settings.telemetry.log_format, service=served_name(mode)
     )
-    return build_app(mode, settings)
+    return serving_app(mode, settings)
+
+
+def serving_app(mode: RunMode, settings: Settings) -> FastAPI:
+    """Return `build_app(mode, settings)` as a server process runs it: with the garbage
+    collector settled once its start-up is done (web/serving_gc.py)."""
+    app = build_app(mode, settings)
+    settle_after_startup(app)
+    return app
 
 
 def served_name(mode: RunMode) -> str:

@@ -154,7 +154,7 @@ FROM days GROUP BY date_key
 
 HAND_SQL["aw.sales.internet_daily_revenue"] = (
     """
-SELECT OrderDateKey AS date_key, sum(SalesAmount) AS internet_revenue
+SELECT OrderDateKey AS date_key, CAST(sum(SalesAmount) AS DOUBLE) AS internet_revenue
 FROM dbo.FactInternetSales WHERE OrderDateKey BETWEEN :start_key AND :end_key
 GROUP BY OrderDateKey
 """,

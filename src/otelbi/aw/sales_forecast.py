@@ -37,7 +37,8 @@ INTERNET_DAILY_REVENUE = declare(
     Domain.AW,
     sa.select(
         _internet.c.OrderDateKey.label("date_key"),
-        sa.func.sum(_internet.c.SalesAmount).label("internet_revenue"),
+        # A float: the series is float64, and DuckDB hands doubles over faster than decimals.
+        sa.cast(sa.func.sum(_internet.c.SalesAmount), sa.Double).label("internet_revenue"),
     )
     .where(_internet.c.OrderDateKey.between(sa.bindparam("start_key"), sa.bindparam("end_key")))
     .group_by(_internet.c.OrderDateKey),
@@ -87,23 +88,38 @@ def internet_revenue_series(connection: sa.Connection) -> tuple[dt.date, np.ndar
     if as_of_key is None:
         return None
     as_of = date_of_key(as_of_key)
-    start = as_of.replace(year=as_of.year - HISTORY_YEARS)
-    revenue = {
-        date_of_key(row.date_key): float(row.internet_revenue or 0)
-        for row in INTERNET_DAILY_REVENUE.rows(
-            connection, start_key=date_key(start), end_key=as_of_key
-        )
-    }
-    selling_days = [day for day, value in revenue.items() if value > 0]
-    if not selling_days:
+    rows = INTERNET_DAILY_REVENUE.rows(
+        connection, start_key=date_key(_years_before(as_of, HISTORY_YEARS)), end_key=as_of_key
+    )
+    days = _day_numbers(np.fromiter((row.date_key for row in rows), np.int64, len(rows)))
+    revenue = np.fromiter((row.internet_revenue or 0.0 for row in rows), np.float64, len(rows))
+    selling = revenue > 0
+    if not selling.any():
         return None
-    first = min(selling_days)
-    days = (as_of - first).days + 1
-    series = np.zeros(days, dtype=np.float64)
-    for day, value in revenue.items():
-        if day >= first:
-            series[(day - first).days] = value
+    first = int(days[selling].min())
+    series = np.zeros((as_of - _EPOCH).days - first + 1, dtype=np.float64)
+    kept = days >= first
+    series[days[kept] - first] = revenue[kept]
     return as_of, series
+
+
+_EPOCH = dt.date(1970, 1, 1)
+
+
+def _day_numbers(date_keys: np.ndarray) -> np.ndarray:
+    """Return the days since 1970-01-01 of yyyymmdd date keys."""
+    months = (date_keys // 10000 - 1970) * 12 + date_keys // 100 % 100 - 1
+    first_days = months.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
+    day_numbers: np.ndarray = first_days + date_keys % 100 - 1
+    return day_numbers
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    """Return the same calendar day `years` earlier (29 February: the 28th)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
 
 
 @functools.lru_cache(maxsize=FITTED_FORECASTS_KEPT)

@@ -253,27 +253,36 @@ def test_secrets_are_not_stored(store: sa.Engine) -> None:
     assert verify_chain(store).ok
 
 
-def test_concurrent_threads_keep_one_chain(store: sa.Engine) -> None:
-    threads, per_thread = 8, 25
-    start = threading.Barrier(threads)
+THREADS, PER_THREAD = 8, 25
+
+
+def _append_from_threads(*engines: sa.Engine) -> None:
+    """Append PER_THREAD rows from each of THREADS threads at once, thread n through
+    engines[n % len(engines)]; fail on any error."""
+    start = threading.Barrier(THREADS)
     failures: list[BaseException] = []
 
     def writer(number: int) -> None:
+        engine = engines[number % len(engines)]
         start.wait()
         try:
-            for index in range(per_thread):
-                audit.append(store, _entry(index, actor=f"writer-{number}"))
+            for index in range(PER_THREAD):
+                audit.append(engine, _entry(index, actor=f"writer-{number}"))
         except BaseException as error:
             failures.append(error)
 
-    workers = [threading.Thread(target=writer, args=(number,)) for number in range(threads)]
+    workers = [threading.Thread(target=writer, args=(number,)) for number in range(THREADS)]
     for worker in workers:
         worker.start()
     for worker in workers:
         worker.join(timeout=120)
     assert failures == []
+
+
+def test_concurrent_threads_keep_one_chain(store: sa.Engine) -> None:
+    _append_from_threads(store)
     report = verify_chain(store)
-    assert (report.ok, report.rows_checked, report.bad_ids) == (True, threads * per_thread, [])
+    assert (report.ok, report.rows_checked, report.bad_ids) == (True, THREADS * PER_THREAD, [])
     actors = [row["actor"] for row in _stored_rows(store)]
     assert actors != sorted(actors), "the writers did not overlap: the test proves nothing"
 
@@ -339,36 +348,18 @@ def test_writers_appending_from_a_head_another_moved_keep_one_chain(postgres_url
     _append_rows(first, 2)
     _append_rows(second, 2)  # each writer now expects the head it left; the first one's moved
     assert _append_rows(first, 1) == [5]
-    threads, per_thread = 8, 25
-    start = threading.Barrier(threads)
-    failures: list[BaseException] = []
-
-    def writer(number: int) -> None:
-        engine = (first, second)[number % 2]
-        start.wait()
-        try:
-            for index in range(per_thread):
-                audit.append(engine, _entry(index, actor=f"writer-{number}"))
-        except BaseException as error:
-            failures.append(error)
-
-    workers = [threading.Thread(target=writer, args=(number,)) for number in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(timeout=120)
-    assert failures == []
+    _append_from_threads(first, second)
     report = verify_chain(first)
     rows = _stored_rows(first)
     first.dispose()
     second.dispose()
     assert (report.ok, report.rows_checked, report.bad_ids, report.head_matches) == (
         True,
-        5 + threads * per_thread,
+        5 + THREADS * PER_THREAD,
         [],
         True,
     )
-    assert [row["id"] for row in rows] == list(range(1, 6 + threads * per_thread))
+    assert [row["id"] for row in rows] == list(range(1, 6 + THREADS * PER_THREAD))
     actors = [row["actor"] for row in rows]
     assert actors != sorted(actors), "the writers did not overlap: the test proves nothing"
 

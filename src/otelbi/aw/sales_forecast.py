@@ -27,6 +27,8 @@ HISTORY_YEARS = 10
 """How far back the series reaches; the model itself picks the window it fits on."""
 
 SERIES = "internet_revenue"
+_EPOCH = dt.date(1970, 1, 1)
+"""Day 0 of the series' day numbers (`_day_numbers`)."""
 FITTED_FORECASTS_KEPT = 32
 """Fitted forecasts kept in memory (a few kB each): one per series, as_of and horizon."""
 
@@ -101,9 +103,6 @@ def internet_revenue_series(connection: sa.Connection) -> tuple[dt.date, np.ndar
     kept = days >= first
     series[days[kept] - first] = revenue[kept]
     return as_of, series
-
-
-_EPOCH = dt.date(1970, 1, 1)
 
 
 def _day_numbers(date_keys: np.ndarray) -> np.ndarray:

@@ -258,19 +258,19 @@ def _appending(values: dict[str, Any]) -> Iterator[None]:
         )
 
 
-_writers: weakref.WeakKeyDictionary[sa.Engine, GroupCommit[dict[str, Any]]] = (
+_committers: weakref.WeakKeyDictionary[sa.Engine, GroupCommit[dict[str, Any]]] = (
     weakref.WeakKeyDictionary()
 )
-_writers_lock = threading.Lock()
+_committers_lock = threading.Lock()
 
 
 def _write_at_chain_end(engine: sa.Engine, values: dict[str, Any]) -> None:
     """Link `values` to the chain's end (setting id, prev_hash, row_hash) and insert it, in
     one transaction with whatever other threads of this process append at the same time."""
-    with _writers_lock:
-        committer = _writers.get(engine)
+    with _committers_lock:
+        committer = _committers.get(engine)
         if committer is None:
-            committer = _writers[engine] = GroupCommit(_ChainWriter(engine).write)
+            committer = _committers[engine] = GroupCommit(_ChainWriter(engine).write)
     committer.submit(values)
 
 
@@ -320,7 +320,7 @@ class _ChainWriter:
         moved or a row holds one of the next ids."""
         left = _link(batch, head, list(range(head.last_id + 1, head.last_id + 1 + len(batch))))
         parameters = {
-            **{f"r{n}_{name}": value for n, row in enumerate(batch) for name, value in row.items()},
+            **_row_parameters(batch),
             "expected_id": head.last_id,
             "expected_hash": head.last_hash,
             "last_id": left.last_id,
@@ -384,8 +384,9 @@ def _link_and_insert(connection: sa.Connection, batch: list[dict[str, Any]]) -> 
     left = _link(batch, found, _free_ids(connection, found.last_id, len(batch)))
     head_values = {"last_id": left.last_id, "last_hash": left.last_hash}
     if postgres:  # one round trip for both
-        rows = {f"r{n}_{name}": value for n, row in enumerate(batch) for name, value in row.items()}
-        connection.execute(_insert_moving_head(len(batch)), {**rows, **head_values})
+        connection.execute(
+            _insert_moving_head(len(batch)), {**_row_parameters(batch), **head_values}
+        )
     else:
         connection.execute(audit_log.insert(), batch)
         connection.execute(_MOVE_HEAD, head_values)
@@ -401,15 +402,23 @@ def _link(batch: list[dict[str, Any]], head: _Head, ids: list[int]) -> _Head:
     return _Head(ids[-1], prev_hash)
 
 
+def _row_parameters(batch: list[dict[str, Any]]) -> dict[str, Any]:
+    """Return the values of `batch` as the parameters `r<n>_<column>` of the PostgreSQL
+    inserts below."""
+    return {f"r{n}_{name}": value for n, row in enumerate(batch) for name, value in row.items()}
+
+
+def _row_binds(n: int) -> dict[str, sa.BindParameter[Any]]:
+    """Return the bound parameters of row `n`'s columns (`r<n>_<column>`)."""
+    return {c.name: sa.bindparam(f"r{n}_{c.name}", type_=c.type) for c in audit_log.columns}
+
+
 @functools.lru_cache(maxsize=64)
 def _insert_moving_head(rows: int) -> sa.Insert:
     """PostgreSQL: the statement inserting `rows` rows (parameters `r<n>_<column>`) and
     moving the head (`last_id`, `last_hash`)."""
     moved = _MOVE_HEAD.returning(audit_chain_head.c.id).cte("moved_head")
-    values = [
-        {c.name: sa.bindparam(f"r{n}_{c.name}", type_=c.type) for c in audit_log.columns}
-        for n in range(rows)
-    ]
+    values = [_row_binds(n) for n in range(rows)]
     # A multi-row VALUES has no compile-cache key; the usual batch of one then does.
     return audit_log.insert().values(values[0] if rows == 1 else values).add_cte(moved)
 
@@ -433,12 +442,9 @@ def _insert_if_head_unmoved(rows: int) -> sa.Insert:
         .cte("moved_head")
     )
     selects = [
-        sa.select(
-            *(
-                sa.cast(sa.bindparam(f"r{n}_{c.name}", type_=c.type), c.type)
-                for c in audit_log.columns
-            )
-        ).where(sa.exists(moved.select()))
+        sa.select(*(sa.cast(bind, bind.type) for bind in _row_binds(n).values())).where(
+            sa.exists(moved.select())
+        )
         for n in range(rows)
     ]
     source = selects[0] if rows == 1 else sa.union_all(*selects)

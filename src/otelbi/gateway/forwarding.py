@@ -1,8 +1,10 @@
 """Forwards /api/aw/* and /api/wwi/* to their services with an internal token.
 
 The user's own token never leaves the gateway: the service gets a 60-second HS256 token
-naming the user, plus the W3C traceparent (added by the HTTPX instrumentation). Responses
-are streamed back, so large exports pass through without being held in memory.
+naming the user, plus the W3C traceparent (added by the HTTPX instrumentation). An answer
+with a Content-Length of at most WHOLE_ANSWER_BYTES (a view's JSON) is read whole and sent on
+as one message; others (exports) are streamed back as they come, so large files pass through
+without being held in memory.
 
 A service route that needs an extra scope at the gateway (SCOPED_SERVICE_ROUTES) needs it
 here too, matched on the path as it will be sent: after httpx has resolved `..` segments,
@@ -25,7 +27,7 @@ from typing import TypeVar
 
 import httpx
 from fastapi import Request
-from fastapi.responses import StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 from starlette.background import BackgroundTask
 from starlette.requests import ClientDisconnect
 
@@ -65,6 +67,9 @@ SCOPED_SERVICE_ROUTES: tuple[tuple[str, re.Pattern[str], Callable[[Settings], st
 """(method, service path, the setting naming the scope) of service routes with an extra scope."""
 EXPORT_PATH = re.compile(r"/api/[^/]+/export/.+")
 """Service exports: counted against EXPORT_REQUESTS_PER_MINUTE per user (rate_limits.py)."""
+WHOLE_ANSWER_BYTES = 1 << 20
+"""A service answer with a Content-Length up to this is read whole and sent as one message;
+longer or unsized ones (exports) stream through as they come."""
 CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
 PRINTABLE_ASCII = re.compile(r"[\x20-\x7e]*")
 
@@ -124,7 +129,7 @@ async def _disconnect(request: Request) -> None:
 
 async def forward(
     request: Request, state: GatewayState, domain: Domain, user: User, *, path: str | None = None
-) -> StreamingResponse:
+) -> Response:
     """Return the service's response to the same method, query and body (at `path`, if given)."""
     service = state.services[domain]
     client = service.client
@@ -136,8 +141,7 @@ async def forward(
     seconds, setting = service_timeout(state.settings, target)
     outbound = client.build_request(
         request.method,
-        target,
-        params=request.url.query,
+        service.url(target, request.url.query),
         headers=headers,
         content=await request.body(),
         timeout=httpx.Timeout(seconds, connect=client.timeout.connect),
@@ -162,11 +166,26 @@ async def forward(
     except httpx.TransportError as error:
         log.warning("%s at %s: %r", domain.service_name, client.base_url, error)
         raise DependencyUnavailable(f"{domain.service_name} is not reachable") from error
-    return StreamingResponse(
-        response.aiter_raw(),
-        status_code=response.status_code,
-        headers={
-            k: v for k, v in response.headers.items() if k.lower() not in DROPPED_RESPONSE_HEADERS
-        },
-        background=BackgroundTask(response.aclose),
-    )
+    headers = {
+        k: v for k, v in response.headers.items() if k.lower() not in DROPPED_RESPONSE_HEADERS
+    }
+    if not _sized_and_small(response):
+        return StreamingResponse(
+            response.aiter_raw(),
+            status_code=response.status_code,
+            headers=headers,
+            background=BackgroundTask(response.aclose),
+        )
+    # A view's JSON: read whole and sent as one message, without the task group a streamed
+    # answer runs to watch its client.
+    try:
+        async with asyncio.timeout(seconds):
+            body = await _unless_the_client_leaves(request, response.aread())
+    finally:
+        await response.aclose()
+    return Response(body, status_code=response.status_code, headers=headers)
+
+
+def _sized_and_small(response: httpx.Response) -> bool:
+    length = response.headers.get("content-length", "")
+    return length.isdigit() and int(length) <= WHOLE_ANSWER_BYTES

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import StreamingResponse
+from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from otelbi.domains import GATEWAY_SERVICE_NAME, Domain
@@ -104,7 +104,7 @@ def job_history(
 )
 async def run_job(
     domain: Domain, job_id: str, request: Request, state: GatewayDep, user: JobsRunner
-) -> StreamingResponse:
+) -> Response:
     """Run a job now (JOBS_RUN_SCOPE, if set); answers the new execution id (404 if unknown).
 
     `domain` is `aw` or `wwi`; the gateway passes the call to that service, which starts the

@@ -6,7 +6,7 @@ import asyncio
 from typing import Literal
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
@@ -168,7 +168,7 @@ async def _service_check(state: GatewayState, domain: Domain) -> str:
 @router.api_route(
     "/aw/{path:path}", methods=FORWARDED_METHODS, name="gateway.forward.aw", include_in_schema=False
 )
-async def forward_aw(request: Request, state: GatewayDep, user: CurrentUser) -> StreamingResponse:
+async def forward_aw(request: Request, state: GatewayDep, user: CurrentUser) -> Response:
     """Forward to aw-service."""
     return await forward(request, state, Domain.AW, user)
 
@@ -179,6 +179,6 @@ async def forward_aw(request: Request, state: GatewayDep, user: CurrentUser) -> 
     name="gateway.forward.wwi",
     include_in_schema=False,
 )
-async def forward_wwi(request: Request, state: GatewayDep, user: CurrentUser) -> StreamingResponse:
+async def forward_wwi(request: Request, state: GatewayDep, user: CurrentUser) -> Response:
     """Forward to wwi-service."""
     return await forward(request, state, Domain.WWI, user)

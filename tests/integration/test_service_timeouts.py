@@ -4,6 +4,7 @@ the JSON error body and the call's x-trace-id (SERVICE_TIMEOUT_*_SECONDS)."""
 from __future__ import annotations
 
 import socket
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -52,3 +53,46 @@ def test_a_hung_service_answers_504_with_the_trace_id_after_its_route_class_time
     trace_id = response.headers["x-trace-id"]
     assert len(trace_id) == 32
     assert int(trace_id, 16) != 0
+
+
+def _answer_half_a_view(listener: socket.socket, then_close: bool, done: threading.Event) -> None:
+    """Answer each request with a view's headers (Content-Length 1000) and 10 bytes of body,
+    then drop the connection or hold it until the test ends."""
+    listener.settimeout(0.1)  # to see `done` between connections
+    while not done.is_set():
+        try:
+            connection, _ = listener.accept()
+        except TimeoutError:
+            continue
+        with connection:
+            connection.recv(65536)
+            connection.sendall(
+                b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n"
+                b"content-length: 1000\r\n\r\n" + b'{"as_of": '
+            )
+            if not then_close:
+                done.wait(30)
+
+
+@pytest.mark.parametrize(
+    ("then_close", "status", "error"),
+    [(False, 504, "timeout"), (True, 503, "unavailable")],
+    ids=["stalls", "drops"],
+)
+def test_a_view_cut_off_mid_body_is_an_error_not_a_truncated_200(
+    monkeypatch: pytest.MonkeyPatch, then_close: bool, status: int, error: str
+) -> None:
+    done = threading.Event()
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        server = threading.Thread(target=_answer_half_a_view, args=(listener, then_close, done))
+        server.start()
+        monkeypatch.setenv("AW_SERVICE_URL", f"http://127.0.0.1:{listener.getsockname()[1]}")
+        monkeypatch.setenv("SERVICE_TIMEOUT_VIEWS_SECONDS", "0.5")
+        try:
+            with TestClient(build_app(RunMode.GATEWAY, Settings(env_file=None))) as client:
+                response = client.get("/api/aw/sales/kpis")
+        finally:
+            done.set()
+            server.join(timeout=30)
+    assert response.status_code == status
+    assert response.json()["error"] == error

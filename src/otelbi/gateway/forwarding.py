@@ -158,6 +158,14 @@ async def forward(
             response = await _unless_the_client_leaves(
                 request, service.transport.handle_async_request(outbound)
             )
+            # A view's JSON is read whole, to be sent as one message without the task group
+            # a streamed answer runs to watch its client.
+            whole = _sized_and_small(response)
+            if whole:
+                try:
+                    await _unless_the_client_leaves(request, response.aread())
+                finally:
+                    await response.aclose()
     except (TimeoutError, httpx.ReadTimeout) as error:
         raise ServiceTimeout(
             f"{domain.service_name} did not answer within {seconds:g} s ({setting}); "
@@ -169,21 +177,14 @@ async def forward(
     headers = {
         k: v for k, v in response.headers.items() if k.lower() not in DROPPED_RESPONSE_HEADERS
     }
-    if not _sized_and_small(response):
-        return StreamingResponse(
-            response.aiter_raw(),
-            status_code=response.status_code,
-            headers=headers,
-            background=BackgroundTask(response.aclose),
-        )
-    # A view's JSON: read whole and sent as one message, without the task group a streamed
-    # answer runs to watch its client.
-    try:
-        async with asyncio.timeout(seconds):
-            body = await _unless_the_client_leaves(request, response.aread())
-    finally:
-        await response.aclose()
-    return Response(body, status_code=response.status_code, headers=headers)
+    if whole:
+        return Response(response.content, status_code=response.status_code, headers=headers)
+    return StreamingResponse(
+        response.aiter_raw(),
+        status_code=response.status_code,
+        headers=headers,
+        background=BackgroundTask(response.aclose),
+    )
 
 
 def _sized_and_small(response: httpx.Response) -> bool:

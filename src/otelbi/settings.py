@@ -316,7 +316,7 @@ class TopologySettings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
     # Processes serving the port (uvicorn workers), each a full copy of what `otelbi serve`
-    # runs: one per core with the PostgreSQL store; keep 1 with SQLite (docs/performance.md).
+    # runs: one per core for many concurrent users, with either store (docs/performance.md).
     workers: int = Field(1, ge=1, le=64)
     # On SIGTERM, how long requests in flight may still finish before they are cut off.
     shutdown_grace_seconds: int = Field(2, ge=0, le=300)

@@ -2,8 +2,8 @@
 
 SQLite lets one connection write at a time. One that finds the write lock taken sleeps in its
 busy handler, in steps that grow to 100 ms, so with two worker processes appending audit rows
-under load every lost race cost up to a tenth of a second: p95 537 ms and p99 1.1 s at
-760 calls/s (docs/performance.md). A transaction that writes the audit chain
+under load every lost race cost up to a tenth of a second: p95 over 500 ms and p99 about a
+second at 660–760 calls/s (docs/performance.md). A transaction that writes the audit chain
 (`audit.chain_transaction`) therefore takes this lock before SQLite's: the threads of a process
 queue on a `threading.Lock`, the processes on an `flock` of a file beside the database, tried
 every `POLL_SECONDS`. SQLite's own lock is still taken (BEGIN IMMEDIATE) inside it, so a writer

@@ -25,7 +25,7 @@ APPENDS_PER_PROCESS = 150
 
 
 def _hold_until_told(database: str, pipe: Connection) -> None:
-    with sqlite_write_lock(Path(database), SHORT_WAIT).held():
+    with sqlite_write_lock(database, SHORT_WAIT).held():
         pipe.send("holding")
         pipe.recv()
 
@@ -76,9 +76,8 @@ def test_threads_of_one_process_take_turns(tmp_path: Path) -> None:
         pass
 
 
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is POSIX")
 def test_a_forked_child_competes_for_the_lock_with_its_parent(tmp_path: Path) -> None:
-    lock = sqlite_write_lock(tmp_path / "otelbi.sqlite", SHORT_WAIT)
+    lock = sqlite_write_lock(str(tmp_path / "otelbi.sqlite"), SHORT_WAIT)
     with lock.held():  # the lock file is open in the parent before the fork
         pass
     parent_holds, child_done = os.pipe(), os.pipe()
@@ -86,7 +85,7 @@ def test_a_forked_child_competes_for_the_lock_with_its_parent(tmp_path: Path) ->
     if child == 0:  # the child: once the parent holds the lock, taking it must time out
         os.read(parent_holds[0], 1)
         try:
-            with sqlite_write_lock(tmp_path / "otelbi.sqlite", SHORT_WAIT).held():
+            with sqlite_write_lock(str(tmp_path / "otelbi.sqlite"), SHORT_WAIT).held():
                 code = 1
         except StoreUnavailable:
             code = 0

@@ -40,7 +40,6 @@ import weakref
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -360,7 +359,7 @@ def chain_transaction(engine: sa.Engine) -> Iterator[sa.Connection]:
     # before the chain's end is read.
     database = engine.url.database
     turns = (
-        sqlite_write_lock(Path(database), SQLITE_BUSY_SECONDS).held()
+        sqlite_write_lock(database, SQLITE_BUSY_SECONDS).held()
         if database and database != ":memory:"
         else nullcontext()  # an in-memory database has no other process writing
     )

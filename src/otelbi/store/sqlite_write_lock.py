@@ -83,11 +83,11 @@ class SqliteWriteLock:
 
 
 class _Registry:
-    """Each SQLite store's write lock in this process, by the database's resolved path."""
+    """Each SQLite store's write lock in this process, by the database path as configured."""
 
     def __init__(self) -> None:
         self.guard = threading.Lock()
-        self.locks: dict[Path, SqliteWriteLock] = {}
+        self.locks: dict[str, SqliteWriteLock] = {}
 
     def forget(self) -> None:
         """Start afresh in a forked child: a descriptor inherited from the parent would share
@@ -102,11 +102,17 @@ _REGISTRY = _Registry()
 os.register_at_fork(after_in_child=_REGISTRY.forget)
 
 
-def sqlite_write_lock(database: Path, timeout: float) -> SqliteWriteLock:
-    """Return this process's write lock of the SQLite store at `database`."""
-    key = database.resolve()
-    with _REGISTRY.guard:
-        lock = _REGISTRY.locks.get(key)
-        if lock is None:
-            lock = _REGISTRY.locks[key] = SqliteWriteLock(key, timeout)
-        return lock
+def sqlite_write_lock(database: str, timeout: float) -> SqliteWriteLock:
+    """Return this process's write lock of the SQLite store at `database`.
+
+    Called for every write transaction: a dictionary lookup; the path is resolved once, when
+    the lock is made.
+    """
+    lock = _REGISTRY.locks.get(database)
+    if lock is None:
+        with _REGISTRY.guard:
+            lock = _REGISTRY.locks.get(database)
+            if lock is None:
+                lock = SqliteWriteLock(Path(database).resolve(), timeout)
+                _REGISTRY.locks[database] = lock
+    return lock

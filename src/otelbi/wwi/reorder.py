@@ -109,10 +109,10 @@ class ReorderRecommendations(BaseModel):
 
 
 def _n(value: float) -> str:
-    """Return a figure as the reasons print it: integers whole, others to one decimal."""
-    if isinstance(value, int) or float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.1f}"
+    """Return a figure as the reasons print it: integers whole, others to one decimal (the
+    figures are finite)."""
+    whole = int(value)
+    return f"{whole:,}" if whole == value else f"{value:,.1f}"
 
 
 class _Outlook(NamedTuple):
@@ -130,10 +130,10 @@ def _outlook(p: StockPosition, window_days: int, assumptions: Assumptions) -> _O
     daily = p.issued_qty * (1 + assumptions.demand_change_pct / 100) / window_days
     lead = max(p.lead_time_days + assumptions.lead_time_change_days, 0)
     return _Outlook(
-        daily_demand=daily,
-        lead_time_days=lead,
-        days_of_cover=round(p.on_hand / daily, 1) if daily > 0 else None,
-        projected=round(p.on_hand + p.open_po_qty - daily * lead, 1),
+        daily,
+        lead,
+        round(p.on_hand / daily, 1) if daily > 0 else None,
+        round(p.on_hand + p.open_po_qty - daily * lead, 1),
     )
 
 
@@ -152,32 +152,40 @@ def _urgency(p: StockPosition, o: _Outlook) -> Urgency:
 
 
 def _reason(p: StockPosition, o: _Outlook, urgency: Urgency, window_days: int) -> str:
-    lead, cover = o.lead_time_days, o.days_of_cover
-    cover_text = (
-        f"{_n(cover)} days of cover {'<' if cover < lead else '≥'} {lead}-day lead time"
-        if cover is not None
-        else f"no issues in the last {window_days} days"
-    )
-    on_order = f"{_n(p.open_po_qty)} on open purchase orders"
-    at_lead_time = f"projected {_n(o.projected)} at the {lead}-day lead time" + (
-        f" (with {on_order})" if p.open_po_qty and urgency is not Urgency.HIGH else ""
-    )
-    if urgency is Urgency.CRITICAL and p.on_hand <= p.reorder_level:
-        parts = [f"on hand {_n(p.on_hand)} ≤ reorder level {_n(p.reorder_level)}", cover_text]
-        return "; ".join([*parts, on_order] if p.open_po_qty else parts)
+    # Each urgency's sentence builds only the phrases it shows (this runs for every item on
+    # every call of the view and of each what-if scenario).
+    lead = o.lead_time_days
     if urgency is Urgency.CRITICAL:
-        return f"{cover_text} and nothing on order (on hand {_n(p.on_hand)})"
+        cover = _cover_text(o, window_days)
+        if p.on_hand > p.reorder_level:
+            return f"{cover} and nothing on order (on hand {_n(p.on_hand)})"
+        reason = f"on hand {_n(p.on_hand)} ≤ reorder level {_n(p.reorder_level)}; {cover}"
+        return f"{reason}; {_on_order(p)}" if p.open_po_qty else reason
+    at_lead_time = f"projected {_n(o.projected)} at the {lead}-day lead time"
     if urgency is Urgency.HIGH:
         return (
             f"{at_lead_time} ≤ reorder level {_n(p.reorder_level)} "
-            f"(on hand {_n(p.on_hand)}, {on_order}, {cover_text})"
+            f"(on hand {_n(p.on_hand)}, {_on_order(p)}, {_cover_text(o, window_days)})"
         )
+    if p.open_po_qty:
+        at_lead_time += f" (with {_on_order(p)})"
     if urgency is Urgency.NORMAL:
         return (
             f"{at_lead_time} ≤ target level {_n(p.target_level)} but above reorder level "
             f"{_n(p.reorder_level)}: no order yet"
         )
-    return f"{at_lead_time} > target level {_n(p.target_level)}; {cover_text}"
+    return f"{at_lead_time} > target level {_n(p.target_level)}; {_cover_text(o, window_days)}"
+
+
+def _cover_text(o: _Outlook, window_days: int) -> str:
+    cover, lead = o.days_of_cover, o.lead_time_days
+    if cover is None:
+        return f"no issues in the last {window_days} days"
+    return f"{_n(cover)} days of cover {'<' if cover < lead else '≥'} {lead}-day lead time"
+
+
+def _on_order(p: StockPosition) -> str:
+    return f"{_n(p.open_po_qty)} on open purchase orders"
 
 
 def order_quantity(*, needed: float, quantity_per_outer: int) -> int:
@@ -218,7 +226,7 @@ def recommend(
         reason=_reason(p, o, urgency, window_days),
         quantity_per_outer=p.quantity_per_outer,
         last_cost_price=float(p.last_cost_price),
-        order_value=float(round(quantity * p.last_cost_price, 2)),
+        order_value=float(round(quantity * p.last_cost_price, 2)) if quantity else 0.0,
     )
 
 

@@ -37,6 +37,11 @@ async def internal_caller(request: Request, state: StateDep) -> InternalCaller:
     The header is read from the request, not declared as a parameter: the gateway's OpenAPI
     document describes these routes as the public reaches them, behind a user's bearer token.
     """
+    return verified_caller(request, state)
+
+
+def verified_caller(request: Request, state: ServiceState) -> InternalCaller:
+    """Return the verified caller of `request` (what `internal_caller` depends on)."""
     authorization = request.headers.get("authorization")
     if not authorization or not authorization.lower().startswith("bearer "):
         raise Unauthenticated(
@@ -90,14 +95,19 @@ class CallAudit:
         )
 
 
-async def audited_call(request: Request, state: StateDep, caller: CallerDep) -> AsyncIterator[None]:
+async def audited_call(request: Request) -> AsyncIterator[None]:
     """Write one audit row for the call, after it ran and before its response leaves.
 
     If the row cannot be written the call fails with 503 (fail closed): an action whose
     audit row is missing must not have its result delivered. With AUDIT_FAIL_CLOSED=false
     the failure is logged at ERROR and the response goes out. A route that wrote the row
     with its business write (CallAudit.written) gets no second one.
+
+    The state and the caller are read here, not declared as dependencies: every call of a
+    service solves this one, and each dependency FastAPI solves costs more than reading them.
     """
+    state: ServiceState = request.app.state.service
+    caller = verified_caller(request, state)
     span_context = trace.get_current_span().get_span_context()
     route = request.scope.get("route")
     call = CallAudit(

@@ -24,7 +24,7 @@ from starlette.concurrency import run_in_threadpool
 
 from otelbi.cache.data_version import Stamp, fingerprint
 from otelbi.cache.results import Computed, Lookup, result_key
-from otelbi.domain_service.dependencies import RESULT_CACHE_PARAMETER, StateDep
+from otelbi.domain_service.dependencies import RESULT_CACHE_PARAMETER
 from otelbi.domain_service.state import ServiceState
 from otelbi.errors import NotFound
 
@@ -120,9 +120,10 @@ class WarehouseView:
         )
 
 
-async def warehouse_view(request: Request, state: StateDep) -> WarehouseView:
-    """Return the view call of this request."""
-    return WarehouseView(request, state)
+async def warehouse_view(request: Request) -> WarehouseView:
+    """Return the view call of this request (the state read, not depended on: see
+    `audited_call`)."""
+    return WarehouseView(request, request.app.state.service)
 
 
 ViewDep = Annotated[WarehouseView, Depends(warehouse_view)]

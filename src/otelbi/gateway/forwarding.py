@@ -155,17 +155,9 @@ async def forward(
     try:
         # Both: httpx's read timeout does not reach an in-process (all-in-one) service.
         async with asyncio.timeout(seconds):
-            response = await _unless_the_client_leaves(
-                request, service.transport.handle_async_request(outbound)
+            response, whole = await _unless_the_client_leaves(
+                request, _answer(service.transport, outbound)
             )
-            # A view's JSON is read whole, to be sent as one message without the task group
-            # a streamed answer runs to watch its client.
-            whole = _sized_and_small(response)
-            if whole:
-                try:
-                    await _unless_the_client_leaves(request, response.aread())
-                finally:
-                    await response.aclose()
     except (TimeoutError, httpx.ReadTimeout) as error:
         raise ServiceTimeout(
             f"{domain.service_name} did not answer within {seconds:g} s ({setting}); "
@@ -185,6 +177,22 @@ async def forward(
         headers=headers,
         background=BackgroundTask(response.aclose),
     )
+
+
+async def _answer(
+    transport: httpx.AsyncBaseTransport, outbound: httpx.Request
+) -> tuple[httpx.Response, bool]:
+    """Return the service's response to `outbound` and whether it was read whole: a view's
+    JSON is, to be sent as one message without the task group a streamed answer runs to
+    watch its client."""
+    response = await transport.handle_async_request(outbound)
+    whole = _sized_and_small(response)
+    if whole:
+        try:
+            await response.aread()
+        finally:
+            await response.aclose()
+    return response, whole
 
 
 def _sized_and_small(response: httpx.Response) -> bool:

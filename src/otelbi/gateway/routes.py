@@ -168,9 +168,9 @@ async def _service_check(state: GatewayState, domain: Domain) -> str:
 @router.api_route(
     "/aw/{path:path}", methods=FORWARDED_METHODS, name="gateway.forward.aw", include_in_schema=False
 )
-async def forward_aw(request: Request, state: GatewayDep, user: CurrentUser) -> Response:
+async def forward_aw(request: Request, user: CurrentUser) -> Response:
     """Forward to aw-service."""
-    return await forward(request, state, Domain.AW, user)
+    return await forward(request, request.app.state.gateway, Domain.AW, user)
 
 
 @router.api_route(
@@ -179,6 +179,6 @@ async def forward_aw(request: Request, state: GatewayDep, user: CurrentUser) -> 
     name="gateway.forward.wwi",
     include_in_schema=False,
 )
-async def forward_wwi(request: Request, state: GatewayDep, user: CurrentUser) -> Response:
+async def forward_wwi(request: Request, user: CurrentUser) -> Response:
     """Forward to wwi-service."""
-    return await forward(request, state, Domain.WWI, user)
+    return await forward(request, request.app.state.gateway, Domain.WWI, user)

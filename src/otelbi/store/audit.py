@@ -286,29 +286,25 @@ class _Head:
 class _ChainWriter:
     """Appends the batches of one engine, one at a time (GroupCommit serialises them).
 
-    PostgreSQL: an append first tries one statement, with no lock and no transaction of its
-    own: the rows linked to the head, inserted only if the head is still there, which the
-    same statement moves (`_insert_if_head_unmoved`). The head is the one this writer's last
-    append left if that append found the head where this writer had left it before (no other
-    process or business write appended in between); otherwise it is read first, one more
-    round trip. If the head moved meanwhile, or a row holds one of the next ids, nothing is
-    written and the append takes the locked path (`chain_transaction`). Several processes
-    appending (WORKERS > 1) thus mostly take two round trips instead of the locked path's
-    four, and never write two rows after the same head.
+    PostgreSQL: after a locked append that found the head where this writer had left it
+    (no other process or business write appended in between), the next append is one
+    statement, with no lock and no transaction of its own: the rows linked to the head this
+    writer left, inserted only if the head is still there, which the same statement moves
+    (`_insert_if_head_unmoved`). If it moved, nothing is written and the append takes the
+    locked path; so does every append while another writer keeps moving the head.
     """
 
     def __init__(self, engine: sa.Engine) -> None:
         self._engine = engine
-        self._postgres = engine.dialect.name == "postgresql"
         self._left: _Head | None = None
         """The head this writer's last append left."""
         self._alone = False
-        """Whether the last append found the head at `_left`."""
+        """Whether the last locked append found the head at `_left`."""
 
     def write(self, batch: list[dict[str, Any]]) -> None:
         """Link and insert `batch`, in order, in one transaction; StoreUnavailable on failure."""
         try:
-            if self._postgres and self._unlocked(batch):
+            if self._alone and self._left is not None and self._unlocked(batch, self._left):
                 return
             with chain_transaction(self._engine) as connection:
                 found, left = _link_and_insert(connection, batch)
@@ -317,34 +313,28 @@ class _ChainWriter:
             raise StoreUnavailable(
                 f"the audit log could not be written: {store_failure(error)}"
             ) from error
-        self._alone = found == self._left
+        self._alone = self._engine.dialect.name == "postgresql" and found == self._left
         self._left = left
 
-    def _unlocked(self, batch: list[dict[str, Any]]) -> bool:
-        """Append `batch` after the head in one statement; False (nothing written) if the head
+    def _unlocked(self, batch: list[dict[str, Any]], head: _Head) -> bool:
+        """Append `batch` after `head` in one statement; False (nothing written) if the head
         moved or a row holds one of the next ids."""
+        left = _link(batch, head, list(range(head.last_id + 1, head.last_id + 1 + len(batch))))
+        parameters = {
+            **_row_parameters(batch),
+            "expected_id": head.last_id,
+            "expected_hash": head.last_hash,
+            "last_id": left.last_id,
+            "last_hash": left.last_hash,
+        }
         with self._engine.connect() as connection:
             connection.execution_options(isolation_level="AUTOCOMMIT")
-            head = self._left if self._alone else None
-            if head is None:
-                row = connection.execute(_HEAD, {"rows": len(batch)}).one_or_none()
-                if row is None or row.held:
-                    return False  # the locked path says what is missing, or skips held ids
-                head = _Head(int(row.last_id), str(row.last_hash))
-            left = _link(batch, head, list(range(head.last_id + 1, head.last_id + 1 + len(batch))))
-            parameters = {
-                **_row_parameters(batch),
-                "expected_id": head.last_id,
-                "expected_hash": head.last_hash,
-                "last_id": left.last_id,
-                "last_hash": left.last_hash,
-            }
             try:
                 inserted = connection.execute(_insert_if_head_unmoved(len(batch)), parameters)
             except sa.exc.IntegrityError:  # a row holds one of the ids: the locked path skips it
                 inserted = None
             written = inserted is not None and len(inserted.all()) == len(batch)
-        self._alone = written and head == self._left
+        self._alone = written
         if written:
             self._left = left
         return written

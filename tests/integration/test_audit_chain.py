@@ -341,6 +341,30 @@ def test_a_sole_writer_appends_in_one_statement_without_the_lock(postgres_url: s
     )
 
 
+def test_a_locked_batch_of_several_rows_is_compiled_once(store: sa.Engine) -> None:
+    """Group commit hands the locked path batches of several rows under load: their insert
+    must come from SQLAlchemy's compiled cache, not be compiled again each time."""
+    cache: list[str] = []
+    sa.event.listen(
+        store,
+        "after_cursor_execute",
+        lambda _c, _cur, statement, _p, context, _m: (
+            cache.append(context.cache_hit.name) if "INSERT" in statement else None
+        ),
+    )
+    for round_number in range(3):
+        batch = [
+            audit._stored_values(_entry(round_number * 3 + n), dt.datetime.now(dt.UTC))
+            for n in range(3)
+        ]
+        with audit.chain_transaction(store) as connection:
+            audit._link_and_insert(connection, batch)
+            connection.commit()
+    report = verify_chain(store)
+    assert (report.ok, report.rows_checked) == (True, 9)
+    assert cache[1:] == ["CACHE_HIT"] * (len(cache) - 1), cache
+
+
 def test_writers_appending_from_a_head_another_moved_keep_one_chain(postgres_url: str) -> None:
     url = postgres_url.replace("postgresql://", "postgresql+psycopg://")
     first, second = sa.create_engine(url), sa.create_engine(url)

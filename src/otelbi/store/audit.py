@@ -451,9 +451,23 @@ def _insert_moving_head(rows: int) -> sa.Insert:
     """PostgreSQL: the statement inserting `rows` rows (parameters `r<n>_<column>`) and
     moving the head (`last_id`, `last_hash`)."""
     moved = _MOVE_HEAD.returning(audit_chain_head.c.id).cte("moved_head")
-    values = [_row_binds(n) for n in range(rows)]
-    # A multi-row VALUES has no compile-cache key; the usual batch of one then does.
-    return audit_log.insert().values(values[0] if rows == 1 else values).add_cte(moved)
+    # Rows selected, not a multi-row VALUES: that has no compile-cache key, so every batch
+    # of several rows (group commit under load) was compiled again.
+    return (
+        audit_log.insert()
+        .from_select([c.name for c in audit_log.columns], _rows_selected(rows))
+        .add_cte(moved)
+    )
+
+
+def _rows_selected(rows: int, *where: sa.ColumnElement[bool]) -> sa.Select[Any] | sa.CompoundSelect:
+    """Return `rows` rows of bound parameters (`r<n>_<column>`) as one SELECT (a UNION ALL of
+    one-row SELECTs), each selected only `where` holds."""
+    selects = [
+        sa.select(*(sa.cast(bind, bind.type) for bind in _row_binds(n).values())).where(*where)
+        for n in range(rows)
+    ]
+    return selects[0] if rows == 1 else sa.union_all(*selects)
 
 
 @functools.lru_cache(maxsize=64)
@@ -474,16 +488,11 @@ def _insert_if_head_unmoved(rows: int) -> sa.Insert:
         .returning(audit_chain_head.c.id)
         .cte("moved_head")
     )
-    selects = [
-        sa.select(*(sa.cast(bind, bind.type) for bind in _row_binds(n).values())).where(
-            sa.exists(moved.select())
-        )
-        for n in range(rows)
-    ]
-    source = selects[0] if rows == 1 else sa.union_all(*selects)
     return (
         audit_log.insert()
-        .from_select([c.name for c in audit_log.columns], source)
+        .from_select(
+            [c.name for c in audit_log.columns], _rows_selected(rows, sa.exists(moved.select()))
+        )
         .add_cte(moved)
         .returning(audit_log.c.id)
     )

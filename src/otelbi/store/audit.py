@@ -460,7 +460,9 @@ def _insert_moving_head(rows: int) -> sa.Insert:
     )
 
 
-def _rows_selected(rows: int, *where: sa.ColumnElement[bool]) -> sa.Select[Any] | sa.CompoundSelect:
+def _rows_selected(
+    rows: int, *where: sa.ColumnElement[bool]
+) -> sa.Select[Any] | sa.CompoundSelect[Any]:
     """Return `rows` rows of bound parameters (`r<n>_<column>`) as one SELECT (a UNION ALL of
     one-row SELECTs), each selected only `where` holds."""
     selects = [

@@ -64,8 +64,11 @@ async def current_user(
     if state.user_tokens is None:
         return ANONYMOUS
     authorization = f"{token.scheme} {token.credentials}" if token else None
+    remembered = state.user_tokens.remembered(authorization)
+    if remembered is not None:
+        return remembered
     try:
-        # Key fetches are blocking HTTP calls; keep them off the event loop.
+        # Key fetches are blocking HTTP calls, and a signature check is CPU: off the event loop.
         return await run_in_threadpool(state.user_tokens.validate, authorization)
     except MissingScope as denial:
         await record_denial(request, state, denial, actor=denial.subject)

@@ -100,6 +100,11 @@ class JwksCache:
                 )
             return known
 
+    def still_serves(self, key: SigningKey) -> bool:
+        """Return whether `key` is the one the cache holds for its kid and the keys need no
+        re-reading (MAX_AGE_SECONDS); never fetches."""
+        return self._keys.get(key.kid) is key and not self._stale()
+
     def provider_state(self) -> str:
         """Return "ok" if the provider served its keys at the last look, else what failed.
 

@@ -7,14 +7,23 @@ otelbi.security.jwks); the header's algorithm is one the key declares; the signa
 issuer; audience; and the required scopes (from `scope` or `scp`). A bad token gives 401
 with `WWW-Authenticate: Bearer error="invalid_token"`; a missing scope 403 (MissingScope).
 The error names the failed check, never the token.
+
+A token that passed every check is remembered, by its exact text (signature included), for
+REMEMBERED_SECONDS at most: `remembered` answers for it on the event loop, without the thread
+hop and the signature check, while it is unexpired (with the same leeway) and the key that
+signed it is still the provider's (a withdrawn or re-read key set forgets it). A token that
+failed, or lacks a required scope, is never remembered.
 """
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
 import jwt
+from cachetools import TTLCache
 
 from otelbi.errors import Forbidden, Unauthenticated
 from otelbi.security.jwks import ASYMMETRIC_ALGORITHMS, JwksCache, SigningKey
@@ -22,6 +31,10 @@ from otelbi.security.jwks import ASYMMETRIC_ALGORITHMS, JwksCache, SigningKey
 LEEWAY_SECONDS = 30
 REQUIRED_CLAIMS = ("exp", "iss", "aud", "sub")
 MISSING_TOKEN = "missing token (expected Authorization: Bearer <token>)"  # noqa: S105 - a message
+REMEMBERED_SECONDS = 60.0
+"""How long a verified token is remembered at most (less when it expires sooner)."""
+REMEMBERED_TOKENS = 4096
+"""Verified tokens remembered at most (distinct signed-in sessions calling within a minute)."""
 
 
 @dataclass(frozen=True)
@@ -60,23 +73,45 @@ class UserTokenValidator:
         self._audience = audience
         self._required_scopes = required_scopes
         self.keys = keys or JwksCache(issuer=issuer, jwks_url=jwks_url)
+        self._verified: TTLCache[str, _Verified] = TTLCache(REMEMBERED_TOKENS, REMEMBERED_SECONDS)
+        self._lock = threading.Lock()
+
+    def remembered(self, authorization: str | None) -> User | None:
+        """Return the user of a token `validate` accepted within REMEMBERED_SECONDS if it is
+        still unexpired and its key still the provider's; None means: call `validate`.
+        Never does I/O, so the event loop may ask."""
+        if not authorization or not authorization.lower().startswith("bearer "):
+            return None
+        with self._lock:
+            verified = self._verified.get(authorization[7:].strip())
+        if (
+            verified is None
+            or time.time() >= verified.valid_until
+            or not self.keys.still_serves(verified.key)
+        ):
+            return None
+        return verified.user
 
     def validate(self, authorization: str | None) -> User:
         """Return the user of a valid `Authorization: Bearer` header or raise 401/403."""
         if not authorization or not authorization.lower().startswith("bearer "):
             raise invalid_token(MISSING_TOKEN)
         token = authorization[7:].strip()
-        claims = self._verified_claims(token)
+        key, claims = self._verified_claims(token)
         user = User(subject=str(claims["sub"]), scopes=token_scopes(claims))
         missing = self._required_scopes - user.scopes
         if missing:
             raise MissingScope(user.subject, missing)
+        valid_until = float(claims["exp"]) + LEEWAY_SECONDS
+        with self._lock:
+            self._verified[token] = _Verified(user, valid_until, key)
         return user
 
-    def _verified_claims(self, token: str) -> dict[str, Any]:
+    def _verified_claims(self, token: str) -> tuple[SigningKey, dict[str, Any]]:
+        """Return the key that signed `token` and its claims, all checked; 401 otherwise."""
         key, algorithm = self._signing_key(token)
         try:
-            return jwt.decode(
+            return key, jwt.decode(
                 token,
                 key.key,
                 algorithms=[algorithm],
@@ -111,6 +146,16 @@ class UserTokenValidator:
                 f"({' '.join(sorted(key.algorithms))})"
             )
         return key, algorithm
+
+
+@dataclass(frozen=True)
+class _Verified:
+    """A token that passed every check: its user, until when it is valid (`exp` and the
+    leeway), and the key that signed it."""
+
+    user: User
+    valid_until: float
+    key: SigningKey
 
 
 _DECODE_FAILURES: tuple[tuple[type[jwt.PyJWTError], str], ...] = (

@@ -9,6 +9,12 @@ and after the run.
 
     .venv/bin/python bench/load.py                          # both stores, 50 clients, 30 s
     .venv/bin/python bench/load.py --store sqlite --clients 20 --seconds 10
+    .venv/bin/python bench/load.py --sign-in                # every call with a user token
+
+With `--sign-in` the product requires a login (REQUIRE_FRONTEND_AUTH=true, as deployed) and
+every call carries a real access token of the test OIDC provider (tests/peers/oidc, Node.js),
+which the gateway checks: the first call of a token in the thread pool, the later ones from
+its memory of verified tokens.
 
 Needs wrk (Debian: `apt-get install wrk`) and, for the PostgreSQL store, the local server
 (trust auth, as the tests use it). Everything runs on 127.0.0.1 and stops by itself.
@@ -23,11 +29,16 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 from served import serve
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the test OIDC provider (tests/)
+from tests.peers.oidc_provider import API_AUDIENCE, ProviderKey, running_provider
 
 from otelbi.domains import Domain
 from otelbi.warehouse.builder import generate_warehouse
@@ -79,20 +90,55 @@ class Result:
     rss_after_mb: float
 
 
+@dataclass(frozen=True)
+class SignIn:
+    """What the server and the clients need to sign in: the server's settings, the header."""
+
+    settings: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@contextmanager
+def signed_in(work_dir: Path) -> Iterator[SignIn]:
+    """Run the test OIDC provider until the block ends; yield a signed-in client's setup."""
+    providers = contextmanager(running_provider)
+    with providers(work_dir / "oidc", [ProviderKey.generate("bench")]) as provider:
+        yield SignIn(
+            settings={
+                "REQUIRE_FRONTEND_AUTH": "true",
+                "FRONTEND_JWT_ISSUER_URL": provider.issuer,
+                "FRONTEND_JWT_AUDIENCE": API_AUDIENCE,
+                "FRONTEND_REQUIRED_SCOPES": "bi.read",
+            },
+            headers={"Authorization": f"Bearer {provider.token('bi.read')}"},
+        )
+
+
 def _run_store(
-    store: str, data_dir: Path, work_dir: Path, clients: int, seconds: int, workers: int
+    store: str,
+    data_dir: Path,
+    work_dir: Path,
+    clients: int,
+    seconds: int,
+    workers: int,
+    sign_in: SignIn,
 ) -> Result:
-    with serve(store, data_dir, work_dir, WORKERS=str(workers)) as server:
+    with serve(store, data_dir, work_dir, WORKERS=str(workers), **sign_in.settings) as server:
         for view in VIEWS:  # warm-up: first calls open connections and fill the result cache
-            httpx.get(server.url + view, timeout=60).raise_for_status()
+            httpx.get(server.url + view, headers=sign_in.headers, timeout=60).raise_for_status()
         rss_idle = server.rss_mb()
         rows_before = server.audit_rows()
         script = work_dir / "mix.lua"
         script.write_text(WRK_SCRIPT % {"views": ", ".join(f'"{v}"' for v in VIEWS)})
         threads = str(min(clients, 2))
+        headers = [
+            option
+            for name, value in sign_in.headers.items()
+            for option in ("-H", f"{name}: {value}")
+        ]
         wrk = subprocess.run(
             ["wrk", "-t", threads, "-c", str(clients), "-d", f"{seconds}s", "--timeout", "10s",
-             "-s", str(script), server.url + "/"],
+             *headers, "-s", str(script), server.url + "/"],
             capture_output=True, text=True, check=True,
         )  # fmt: skip
         line = next(x for x in wrk.stdout.splitlines() if x.startswith("RESULT "))
@@ -128,18 +174,22 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=30)
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--workers", type=int, default=1, help="WORKERS of the server")
+    parser.add_argument(
+        "--sign-in", action="store_true", help="require a login; every call with a user token"
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("bench/load.py needs wrk: apt-get install wrk")
     stores = ["sqlite", "postgresql"] if args.store == "both" else [args.store]
-    with tempfile.TemporaryDirectory(prefix="otelbi-load-") as temporary:
-        work_dir = Path(temporary)
+    with ExitStack() as stack:
+        work_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="otelbi-load-")))
+        sign_in = stack.enter_context(signed_in(work_dir)) if args.sign_in else SignIn()
         source = work_dir / "generated"
         for domain in Domain:
             generate_warehouse(domain, duckdb_path(domain, source), scale=args.scale, seed=7)
         print(
             f"{args.clients} clients, {args.seconds} s, views: {len(VIEWS)}, scale {args.scale}, "
-            f"{args.workers} worker(s)"
+            f"{args.workers} worker(s), {'signed in' if args.sign_in else 'no login'}"
         )
         print(
             f"{'store':<11}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'non-2xx':>9}"
@@ -148,7 +198,9 @@ def main() -> None:
         for store in stores:
             data_dir = work_dir / store
             shutil.copytree(source, data_dir)
-            r = _run_store(store, data_dir, work_dir, args.clients, args.seconds, args.workers)
+            r = _run_store(
+                store, data_dir, work_dir, args.clients, args.seconds, args.workers, sign_in
+            )
             print(
                 f"{r.store:<11}{r.requests_per_second:>8.1f}{r.p50_ms:>9.1f}{r.p95_ms:>9.1f}"
                 f"{r.p99_ms:>9.1f}{r.not_2xx:>9}{r.socket_errors:>8}{r.answered_2xx:>7}"

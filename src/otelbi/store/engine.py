@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import select
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +44,9 @@ def create_store_engine(settings: Settings) -> sa.Engine:
         # a connect_timeout in POSTGRES_URL itself wins over the setting
         timeout = {"connect_timeout": settings.store.store_connect_timeout_seconds}
         connect_args = {} if "connect_timeout" in url.query else timeout
-        return sa.create_engine(url, pool_pre_ping=True, connect_args=connect_args, **pool)
+        engine = sa.create_engine(url, connect_args=connect_args, **pool)
+        sa.event.listen(engine, "checkout", _replace_if_closed_by_the_server)
+        return engine
     Path(url.database or SQLITE_FILE).parent.mkdir(parents=True, exist_ok=True)
     engine = sa.create_engine(
         url,
@@ -60,6 +63,25 @@ def store_failure(error: DBAPIError | sa.exc.TimeoutError) -> str:
     if isinstance(error, DBAPIError):
         return str(error.orig)
     return "every connection of its pool stayed busy (STORE_POOL_SIZE, STORE_POOL_TIMEOUT_SECONDS)"
+
+
+def _replace_if_closed_by_the_server(
+    dbapi_connection: Any, _record: object, _proxy: object
+) -> None:
+    """Have the pool replace a PostgreSQL connection the server has closed, before it is used.
+
+    What SQLAlchemy's `pool_pre_ping` finds with a `SELECT 1` round trip on every checkout
+    (one more per audit append), this finds without one: a server that ends a connection
+    (restart, fail-over, `pg_terminate_backend`, idle timeout) sends its goodbye and closes
+    the socket, which makes an idle connection's socket readable. A connection with nothing
+    to read is used as it is; one the server ends after this check fails its statement,
+    as it would after a ping.
+    """
+    if dbapi_connection.closed or dbapi_connection.broken:
+        raise sa.exc.DisconnectionError("the connection was closed")
+    readable, _, _ = select.select([dbapi_connection.pgconn.socket], [], [], 0)
+    if readable:  # an idle connection is sent nothing unless the server is ending it
+        raise sa.exc.DisconnectionError("the server sent something to an idle connection")
 
 
 def _tune_sqlite(dbapi_connection: Any, _record: object) -> None:

@@ -38,7 +38,7 @@ import httpx
 from served import serve
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the test OIDC provider (tests/)
-from tests.peers.oidc_provider import API_AUDIENCE, ProviderKey, running_provider
+from tests.peers.oidc_provider import ProviderKey, running_provider
 
 from otelbi.domains import Domain
 from otelbi.warehouse.builder import generate_warehouse
@@ -104,12 +104,7 @@ def signed_in(work_dir: Path) -> Iterator[SignIn]:
     providers = contextmanager(running_provider)
     with providers(work_dir / "oidc", [ProviderKey.generate("bench")]) as provider:
         yield SignIn(
-            settings={
-                "REQUIRE_FRONTEND_AUTH": "true",
-                "FRONTEND_JWT_ISSUER_URL": provider.issuer,
-                "FRONTEND_JWT_AUDIENCE": API_AUDIENCE,
-                "FRONTEND_REQUIRED_SCOPES": "bi.read",
-            },
+            settings={**provider.api_env(), "FRONTEND_REQUIRED_SCOPES": "bi.read"},
             headers={"Authorization": f"Bearer {provider.token('bi.read')}"},
         )
 

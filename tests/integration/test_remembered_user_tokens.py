@@ -2,14 +2,14 @@
 calls are not each checked in the thread pool; never past its expiry, never once its key is
 no longer the provider's, and never when it failed a check.
 
-Tokens are the real provider's keys' signatures; the key cache's clock is a test clock, so
+Tokens are signed with the real provider's keys; the key cache's clock is a test clock, so
 the ten minutes after which keys are read again pass without waiting for them.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -26,19 +26,7 @@ from tests.peers.oidc_provider import API_AUDIENCE, OidcProvider, ProviderKey, r
 KPIS = "/api/aw/sales/kpis"
 
 
-@pytest.fixture
-def provider(tmp_path: Path) -> Iterator[OidcProvider]:
-    """A provider of its own (one test restarts it with a new key), signing with "old"."""
-    yield from running_provider(tmp_path / "oidc", [ProviderKey.generate("old")])
-
-
-@pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock()
-
-
-@pytest.fixture
-def validator(provider: OidcProvider, clock: ManualClock) -> UserTokenValidator:
+def _validator(provider: OidcProvider, clock: ManualClock) -> UserTokenValidator:
     return UserTokenValidator(
         issuer=provider.issuer,
         audience=API_AUDIENCE,
@@ -48,14 +36,13 @@ def validator(provider: OidcProvider, clock: ManualClock) -> UserTokenValidator:
     )
 
 
-def _bearer(provider: OidcProvider, **claims: object) -> str:
-    return f"Bearer {provider.key('old').sign(provider.claims(**claims), kid='old')}"
+def _bearer(provider: OidcProvider, kid: str = "rs-1", **claims: object) -> str:
+    return f"Bearer {provider.key(kid).sign(provider.claims(**claims), kid=kid)}"
 
 
-def test_a_verified_token_is_remembered_by_its_exact_text(
-    provider: OidcProvider, validator: UserTokenValidator
-) -> None:
-    authorization = _bearer(provider)
+def test_a_verified_token_is_remembered_by_its_exact_text(oidc_provider: OidcProvider) -> None:
+    validator = _validator(oidc_provider, ManualClock())
+    authorization = _bearer(oidc_provider)
     assert validator.remembered(authorization) is None  # not verified yet
     user = validator.validate(authorization)
     assert user == User(subject="ada", scopes=frozenset({"bi.read"}))
@@ -64,24 +51,22 @@ def test_a_verified_token_is_remembered_by_its_exact_text(
     assert validator.remembered(None) is None
 
 
-def test_a_token_that_failed_a_check_is_never_remembered(
-    provider: OidcProvider, validator: UserTokenValidator
-) -> None:
-    unscoped = _bearer(provider, scope="openid")
+def test_a_token_that_failed_a_check_is_never_remembered(oidc_provider: OidcProvider) -> None:
+    validator = _validator(oidc_provider, ManualClock())
+    unscoped = _bearer(oidc_provider, scope="openid")
     with pytest.raises(Forbidden):
         validator.validate(unscoped)
     assert validator.remembered(unscoped) is None
-    foreign = _bearer(provider, aud="urn:other")
+    foreign = _bearer(oidc_provider, aud="urn:other")
     with pytest.raises(Unauthenticated):
         validator.validate(foreign)
     assert validator.remembered(foreign) is None
 
 
-def test_a_remembered_token_is_forgotten_when_it_expires(
-    provider: OidcProvider, validator: UserTokenValidator
-) -> None:
+def test_a_remembered_token_is_forgotten_when_it_expires(oidc_provider: OidcProvider) -> None:
+    validator = _validator(oidc_provider, ManualClock())
     # Expired, but within the leeway for one more second: accepted, and remembered that long.
-    authorization = _bearer(provider, exp=int(time.time()) - LEEWAY_SECONDS + 1)
+    authorization = _bearer(oidc_provider, exp=int(time.time()) - LEEWAY_SECONDS + 1)
     validator.validate(authorization)
     assert validator.remembered(authorization) is not None
     time.sleep(1.5)
@@ -90,18 +75,20 @@ def test_a_remembered_token_is_forgotten_when_it_expires(
         validator.validate(authorization)
 
 
-def test_a_remembered_token_is_forgotten_when_its_key_is_withdrawn(
-    provider: OidcProvider, validator: UserTokenValidator, clock: ManualClock
-) -> None:
-    authorization = _bearer(provider)
-    validator.validate(authorization)
-    provider.restart([ProviderKey.generate("new")], signing_kid="new")
-    clock.advance(MAX_AGE_SECONDS - 1)
-    assert validator.remembered(authorization) is not None  # the keys are not re-read yet
-    clock.advance(1)
-    assert validator.remembered(authorization) is None  # they must be: the token is checked
-    with pytest.raises(Unauthenticated, match="unknown signing key 'old'"):
+def test_a_remembered_token_is_forgotten_when_its_key_is_withdrawn(tmp_path: Path) -> None:
+    clock = ManualClock()
+    providers = contextmanager(running_provider)
+    with providers(tmp_path / "oidc", [ProviderKey.generate("old")]) as provider:
+        validator = _validator(provider, clock)
+        authorization = _bearer(provider, kid="old")
         validator.validate(authorization)
+        provider.restart([ProviderKey.generate("new")], signing_kid="new")
+        clock.advance(MAX_AGE_SECONDS - 1)
+        assert validator.remembered(authorization) is not None  # the keys are not re-read yet
+        clock.advance(1)
+        assert validator.remembered(authorization) is None  # they must be: it is checked again
+        with pytest.raises(Unauthenticated, match="unknown signing key 'old'"):
+            validator.validate(authorization)
 
 
 def test_a_signed_in_dashboard_checks_its_token_once(
@@ -110,11 +97,12 @@ def test_a_signed_in_dashboard_checks_its_token_once(
     generated_warehouses: Path,
     postgres_url: str,
 ) -> None:
-    monkeypatch.setenv("REQUIRE_FRONTEND_AUTH", "true")
-    monkeypatch.setenv("FRONTEND_JWT_ISSUER_URL", oidc_provider.issuer)
-    monkeypatch.setenv("FRONTEND_JWT_AUDIENCE", API_AUDIENCE)
-    monkeypatch.setenv("POSTGRES_URL", postgres_url)
-    monkeypatch.setenv("DATA_DIR", str(generated_warehouses))
+    for name, value in {
+        **oidc_provider.api_env(),
+        "POSTGRES_URL": postgres_url,
+        "DATA_DIR": str(generated_warehouses),
+    }.items():
+        monkeypatch.setenv(name, value)
     headers = {"authorization": f"Bearer {oidc_provider.token('bi.read')}"}
     with TestClient(build_app(RunMode.ALL_IN_ONE, Settings(env_file=None))) as client:
         validator: UserTokenValidator = client.app.state.gateway.user_tokens  # type: ignore[attr-defined]

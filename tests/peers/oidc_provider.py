@@ -159,6 +159,12 @@ class OidcProvider:
             "OIDC_AUTHORITY": self.issuer,
             "FRONTEND_OIDC_CLIENT_ID": SPA_CLIENT_ID,
             "FRONTEND_OIDC_SCOPE": scope,
+            **self.api_env(),
+        }
+
+    def api_env(self) -> dict[str, str]:
+        """Return the product's variables for an API that requires this provider's tokens."""
+        return {
             "REQUIRE_FRONTEND_AUTH": "true",
             "FRONTEND_JWT_ISSUER_URL": self.issuer,
             "FRONTEND_JWT_AUDIENCE": API_AUDIENCE,

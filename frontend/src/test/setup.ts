@@ -1,9 +1,22 @@
 import '@testing-library/jest-dom/vitest';
 import { cleanup } from '@testing-library/react';
-import { afterEach, vi } from 'vitest';
+import { afterEach, beforeEach, expect, vi, type MockInstance } from 'vitest';
+
+// React reports what would break in a browser (invalid DOM nesting, a key missing from a
+// list, an update outside act) on console.error and carries on: here it fails the test.
+let consoleErrors: unknown[][] = [];
+let consoleError: MockInstance<typeof console.error>;
+beforeEach(() => {
+  consoleErrors = [];
+  consoleError = vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
+    consoleErrors.push(args);
+  });
+});
 
 afterEach(() => {
   cleanup();
+  consoleError.mockRestore();
+  expect(consoleErrors, 'console.error was called').toEqual([]);
 });
 
 // jsdom lacks these browser APIs that Mantine and ECharts use.

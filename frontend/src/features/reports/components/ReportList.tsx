@@ -36,7 +36,7 @@ export function ReportList({ reports, newId }: { reports: Report[]; newId: strin
                 <Text size="sm" fw={500}>
                   {report.title}
                   {report.report_id === newId ? (
-                    <Badge size="xs" color="teal" variant="light" ml={6}>
+                    <Badge component="span" size="xs" color="teal" variant="light" ml={6}>
                       new
                     </Badge>
                   ) : null}

@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from otelbi.domain_service.state import ServiceState
 from otelbi.errors import OtelBiError, Unauthenticated
+from otelbi.security.bearer import bearer_token
 from otelbi.security.internal_tokens import InternalCaller
 from otelbi.store import audit
 
@@ -42,13 +43,13 @@ async def internal_caller(request: Request, state: StateDep) -> InternalCaller:
 
 def verified_caller(request: Request, state: ServiceState) -> InternalCaller:
     """Return the verified caller of `request` (what `internal_caller` depends on)."""
-    authorization = request.headers.get("authorization")
-    if not authorization or not authorization.lower().startswith("bearer "):
+    token = bearer_token(request.headers.get("authorization"))
+    if token is None:
         raise Unauthenticated(
             "this service accepts only internal tokens from the gateway",
             headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
         )
-    return state.tokens.caller(authorization[7:].strip())
+    return state.tokens.caller(token)
 
 
 CallerDep = Annotated[InternalCaller, Depends(internal_caller)]

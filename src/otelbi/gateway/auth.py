@@ -22,6 +22,7 @@ from starlette.concurrency import run_in_threadpool
 
 from otelbi.errors import Forbidden, OtelBiError, Unauthenticated
 from otelbi.gateway.state import GatewayState
+from otelbi.security.bearer import bearer_token
 from otelbi.security.user_tokens import ANONYMOUS, MissingScope, User
 from otelbi.settings import Settings
 from otelbi.store import audit
@@ -166,10 +167,11 @@ async def record_denial(
 
 def _unverified_subject(authorization: str | None) -> str | None:
     """Return the `sub` a bearer token claims, unverified (for the audit row only)."""
-    if not authorization or not authorization.lower().startswith("bearer "):
+    token = bearer_token(authorization)
+    if token is None:
         return None
     try:
-        claims = jwt.decode(authorization[7:].strip(), options={"verify_signature": False})
+        claims = jwt.decode(token, options={"verify_signature": False})
     except jwt.PyJWTError:
         return None
     subject = claims.get("sub") if isinstance(claims, dict) else None

@@ -26,6 +26,7 @@ import jwt
 from cachetools import TTLCache
 
 from otelbi.errors import Forbidden, Unauthenticated
+from otelbi.security.bearer import bearer_token
 from otelbi.security.jwks import ASYMMETRIC_ALGORITHMS, JwksCache, SigningKey
 
 LEEWAY_SECONDS = 30
@@ -80,10 +81,11 @@ class UserTokenValidator:
         """Return the user of a token `validate` accepted within REMEMBERED_SECONDS if it is
         still unexpired and its key still the provider's; None means: call `validate`.
         Never does I/O, so the event loop may ask."""
-        if not authorization or not authorization.lower().startswith("bearer "):
+        token = bearer_token(authorization)
+        if token is None:
             return None
         with self._lock:
-            verified = self._verified.get(authorization[7:].strip())
+            verified = self._verified.get(token)
         if (
             verified is None
             or time.time() >= verified.valid_until
@@ -94,9 +96,9 @@ class UserTokenValidator:
 
     def validate(self, authorization: str | None) -> User:
         """Return the user of a valid `Authorization: Bearer` header or raise 401/403."""
-        if not authorization or not authorization.lower().startswith("bearer "):
+        token = bearer_token(authorization)
+        if token is None:
             raise invalid_token(MISSING_TOKEN)
-        token = authorization[7:].strip()
         key, claims = self._verified_claims(token)
         user = User(subject=str(claims["sub"]), scopes=token_scopes(claims))
         missing = self._required_scopes - user.scopes

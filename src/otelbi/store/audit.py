@@ -417,9 +417,7 @@ def _link_and_insert(connection: sa.Connection, batch: list[dict[str, Any]]) -> 
     left = _link(batch, found, ids)
     head_values = {"last_id": left.last_id, "last_hash": left.last_hash}
     if postgres:  # one round trip for both
-        connection.execute(
-            _insert_moving_head(len(batch)), {**_row_parameters(batch), **head_values}
-        )
+        connection.execute(_insert_moving_head(rows), {**_row_parameters(batch), **head_values})
     else:
         connection.execute(audit_log.insert(), batch)
         connection.execute(_MOVE_HEAD, head_values)

@@ -133,6 +133,7 @@ def test_a_report_generates_and_appears_in_the_list(page: Page, product: Product
     assert len(after) == len(before) + 1
     newest = after[0]
     expect(rows.first).to_have_attribute("data-report-id", str(newest["report_id"]))
+    screenshot(page, "reports-just-generated")  # the new row, with its "new" badge
     assert Path(newest["xlsx_path"]).is_file()
     assert Path(newest["pdf_path"]).is_file()
 

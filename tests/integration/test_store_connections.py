@@ -1,5 +1,6 @@
 """The PostgreSQL store's pooled connections: one the server ended is replaced before it is
-used, and a live one is used without a ping round trip first."""
+used, and a live one is used without a ping round trip first. The audit writer's held
+connection alike, and it is given back or closed when it should be."""
 
 from __future__ import annotations
 
@@ -27,6 +28,24 @@ def store(
     upgrade_to_head(engine)
     yield engine
     engine.dispose()
+
+
+def _sessions(postgres_url: str) -> int:
+    """Return how many sessions the database has, other than the one asking."""
+    database = postgres_url.rsplit("/", 1)[1]
+    with psycopg.connect(postgres_url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as admin:
+        row = admin.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s", (database,)
+        ).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def _checkouts(engine: sa.Engine) -> list[object]:
+    """Return a list that grows by one at each checkout from the engine's pool."""
+    checkouts: list[object] = []
+    sa.event.listen(engine, "checkout", lambda *args: checkouts.append(args))
+    return checkouts
 
 
 def _end_every_session(postgres_url: str) -> None:
@@ -75,3 +94,65 @@ def test_connections_the_server_ended_are_replaced_before_they_are_used(
         assert first.execute(sa.text("SELECT 1")).scalar_one() == 1
         assert second.execute(sa.text("SELECT 1")).scalar_one() == 1
     assert ids == [1, 2, 3]
+
+
+def test_a_writer_appending_alone_keeps_one_connection(store: sa.Engine) -> None:
+    audit.append(store, _entry(0))  # locked: finds the head where nobody left it
+    audit.append(store, _entry(1))  # locked: finds it where this writer left it, so alone
+    checkouts = _checkouts(store)
+    ids = [audit.append(store, _entry(number)) for number in range(2, 7)]
+    assert ids == [3, 4, 5, 6, 7]
+    assert len(checkouts) == 1, "each one-statement append checked a connection out"
+    assert store.pool.checkedout() == 1  # type: ignore[attr-defined]
+
+
+def test_the_held_connection_is_given_back_when_another_writer_appends(
+    store: sa.Engine, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    for number in range(3):
+        audit.append(store, _entry(number))
+    assert store.pool.checkedout() == 1  # type: ignore[attr-defined]
+    other = create_store_engine(Settings(env_file=None))  # another process's writer
+    try:
+        assert audit.append(other, _entry(3)) == 4
+    finally:
+        other.dispose()
+    assert audit.append(store, _entry(4)) == 5  # found the head moved: the locked path
+    assert store.pool.checkedout() == 0  # type: ignore[attr-defined]
+
+
+def test_a_held_connection_the_server_ended_is_replaced_before_it_is_used(
+    store: sa.Engine, postgres_url: str
+) -> None:
+    for number in range(3):
+        audit.append(store, _entry(number))
+    _end_every_session(postgres_url)
+    assert [audit.append(store, _entry(number)) for number in range(3, 6)] == [4, 5, 6]
+
+
+def test_disposing_the_engine_closes_the_held_connection(
+    store: sa.Engine, postgres_url: str
+) -> None:
+    for number in range(3):
+        audit.append(store, _entry(number))
+    assert _sessions(postgres_url) == 1
+    store.dispose()
+    deadline = time.monotonic() + 10
+    while _sessions(postgres_url):
+        assert time.monotonic() < deadline, "the held connection stayed open"
+        time.sleep(0.01)
+    assert audit.append(store, _entry(3)) == 4  # and the writer goes on with a new pool
+
+
+def test_a_pool_of_one_is_not_held(store: sa.Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STORE_POOL_SIZE", "1")
+    monkeypatch.setenv("STORE_POOL_TIMEOUT_SECONDS", "1")
+    single = create_store_engine(Settings(env_file=None))
+    try:
+        ids = [audit.append(single, _entry(number)) for number in range(4)]
+        assert ids == [1, 2, 3, 4]
+        assert single.pool.checkedout() == 0  # type: ignore[attr-defined]
+        with single.connect() as reader:  # would time out if the writer held the only one
+            assert reader.execute(sa.text("SELECT count(*) FROM audit_log")).scalar_one() == 4
+    finally:
+        single.dispose()

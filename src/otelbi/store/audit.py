@@ -46,7 +46,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError
 
 from otelbi.errors import StoreUnavailable
-from otelbi.store.engine import SQLITE_BUSY_SECONDS, store_failure
+from otelbi.store.engine import SQLITE_BUSY_SECONDS, closed_by_the_server, store_failure
 from otelbi.store.group_commit import GroupCommit
 from otelbi.store.sqlite_write_lock import sqlite_write_lock
 from otelbi.store.tables import audit_chain_head, audit_log
@@ -292,6 +292,12 @@ class _ChainWriter:
     writer left, inserted only if the head is still there, which the same statement moves
     (`_insert_if_head_unmoved`). If it moved, nothing is written and the append takes the
     locked path; so does every append while another writer keeps moving the head.
+
+    While it appends alone, the writer keeps one autocommit connection of the pool for those
+    statements (if the pool has more than one): a checkout, its switch to autocommit and
+    back, and its return cost a fifth of an append. It is looked at before each use as the
+    pool looks at a checkout (`closed_by_the_server`), given back when another writer moves
+    the head or a statement fails, and closed when the engine is disposed.
     """
 
     def __init__(self, engine: sa.Engine) -> None:
@@ -300,12 +306,19 @@ class _ChainWriter:
         """The head this writer's last append left."""
         self._alone = False
         """Whether the last locked append found the head at `_left`."""
+        self._held: sa.Connection | None = None
+        """The autocommit connection of the one-statement appends, while there are any."""
+        self._holding = threading.Lock()
+        """Taken while `_held` is used or changed (the engine may be disposed meanwhile)."""
+        self._may_hold = isinstance(engine.pool, sa.QueuePool) and engine.pool.size() > 1
+        sa.event.listen(engine, "engine_disposed", lambda _engine: self._close())
 
     def write(self, batch: list[dict[str, Any]]) -> None:
         """Link and insert `batch`, in order, in one transaction; StoreUnavailable on failure."""
         try:
             if self._alone and self._left is not None and self._unlocked(batch, self._left):
                 return
+            self._give_back()
             with chain_transaction(self._engine) as connection:
                 found, left = _link_and_insert(connection, batch)
                 connection.commit()
@@ -327,17 +340,55 @@ class _ChainWriter:
             "last_id": left.last_id,
             "last_hash": left.last_hash,
         }
-        with self._engine.connect() as connection:
-            connection.execution_options(isolation_level="AUTOCOMMIT")
+        statement = _insert_if_head_unmoved(len(batch))
+        with self._holding:
+            connection = self._connection()
             try:
-                inserted = connection.execute(_insert_if_head_unmoved(len(batch)), parameters)
+                inserted = connection.execute(statement, parameters).rowcount
             except sa.exc.IntegrityError:  # a row holds one of the ids: the locked path skips it
-                inserted = None
-            written = inserted is not None and len(inserted.all()) == len(batch)
+                inserted = 0
+            except DBAPIError:
+                self._give_back_held()
+                raise
+            finally:
+                if not self._may_hold:
+                    self._give_back_held()
+        written = inserted == len(batch)
         self._alone = written
         if written:
             self._left = left
         return written
+
+    def _connection(self) -> sa.Connection:
+        """Return the held autocommit connection, taking a fresh one if the server closed it."""
+        held = self._held
+        if held is not None and (
+            held.invalidated or closed_by_the_server(held.connection.dbapi_connection)
+        ):
+            held.invalidate()
+            self._give_back_held()
+            held = None
+        if held is None:
+            held = self._held = self._engine.connect()
+            held.execution_options(isolation_level="AUTOCOMMIT")
+        return held
+
+    def _give_back(self) -> None:
+        with self._holding:
+            self._give_back_held()
+
+    def _close(self) -> None:
+        # The engine's pool was disposed before this runs: a connection given back to it now
+        # would stay open there, so it is closed (invalidated) instead.
+        with self._holding:
+            if self._held is not None:
+                self._held.invalidate()
+            self._give_back_held()
+
+    def _give_back_held(self) -> None:
+        held, self._held = self._held, None
+        if held is not None:
+            held.close()
 
 
 @contextmanager
@@ -474,7 +525,7 @@ def _rows_selected(
 def _insert_if_head_unmoved(rows: int) -> sa.Insert:
     """PostgreSQL: the statement inserting `rows` rows (parameters `r<n>_<column>`) and moving
     the head (`last_id`, `last_hash`), both only if the head is at (`expected_id`,
-    `expected_hash`); it returns the ids inserted.
+    `expected_hash`); its row count is the rows inserted.
 
     Under READ COMMITTED an UPDATE that waited for another append's commit re-checks its
     condition on the row that append left, so at most one of them moves the head from a
@@ -494,7 +545,8 @@ def _insert_if_head_unmoved(rows: int) -> sa.Insert:
             [c.name for c in audit_log.columns], _rows_selected(rows, sa.exists(moved.select()))
         )
         .add_cte(moved)
-        .returning(audit_log.c.id)
+        # INSERT … SELECT's row count is dropped unless asked for (SQLAlchemy 2.0.28 on)
+        .execution_options(preserve_rowcount=True)
     )
 
 

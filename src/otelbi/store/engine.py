@@ -71,17 +71,24 @@ def _replace_if_closed_by_the_server(
     """Have the pool replace a PostgreSQL connection the server has closed, before it is used.
 
     What SQLAlchemy's `pool_pre_ping` finds with a `SELECT 1` round trip on every checkout
-    (one more per audit append), this finds without one: a server that ends a connection
-    (restart, fail-over, `pg_terminate_backend`, idle timeout) sends its goodbye and closes
-    the socket, which makes an idle connection's socket readable. A connection with nothing
-    to read is used as it is; one the server ends after this check fails its statement,
-    as it would after a ping.
+    (one more per audit append), `closed_by_the_server` finds without one.
+    """
+    if closed_by_the_server(dbapi_connection):
+        raise sa.exc.DisconnectionError("the server closed the connection")
+
+
+def closed_by_the_server(dbapi_connection: Any) -> bool:
+    """Return whether an idle psycopg connection is closed, or being closed by the server.
+
+    A server that ends a connection (restart, fail-over, `pg_terminate_backend`, idle
+    timeout) sends its goodbye and closes the socket, which makes an idle connection's socket
+    readable: an idle connection is sent nothing otherwise. One the server ends after this
+    look fails its next statement, as it would after a ping.
     """
     if dbapi_connection.closed or dbapi_connection.broken:
-        raise sa.exc.DisconnectionError("the connection was closed")
+        return True
     readable, _, _ = select.select([dbapi_connection.pgconn.socket], [], [], 0)
-    if readable:  # an idle connection is sent nothing unless the server is ending it
-        raise sa.exc.DisconnectionError("the server sent something to an idle connection")
+    return bool(readable)
 
 
 def _tune_sqlite(dbapi_connection: Any, _record: object) -> None:

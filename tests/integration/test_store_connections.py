@@ -58,12 +58,15 @@ def _end_every_session(postgres_url: str) -> None:
             (database,),
         ).fetchall()
         assert ended, "no pooled session to end: the test proves nothing"
-        deadline = time.monotonic() + 10
-        while admin.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s", (database,)
-        ).fetchone() != (0,):
-            assert time.monotonic() < deadline, "the sessions did not end"
-            time.sleep(0.01)
+    _wait_until_no_session(postgres_url, "the sessions did not end")
+
+
+def _wait_until_no_session(postgres_url: str, failure: str) -> None:
+    """Wait up to 10 s until the database has no session; fail with `failure` if it still has."""
+    deadline = time.monotonic() + 10
+    while _sessions(postgres_url):
+        assert time.monotonic() < deadline, failure
+        time.sleep(0.01)
 
 
 def _entry(number: int) -> audit.AuditEntry:
@@ -106,9 +109,7 @@ def test_a_writer_appending_alone_keeps_one_connection(store: sa.Engine) -> None
     assert store.pool.checkedout() == 1  # type: ignore[attr-defined]
 
 
-def test_the_held_connection_is_given_back_when_another_writer_appends(
-    store: sa.Engine, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
+def test_the_held_connection_is_given_back_when_another_writer_appends(store: sa.Engine) -> None:
     for number in range(3):
         audit.append(store, _entry(number))
     assert store.pool.checkedout() == 1  # type: ignore[attr-defined]
@@ -137,10 +138,7 @@ def test_disposing_the_engine_closes_the_held_connection(
         audit.append(store, _entry(number))
     assert _sessions(postgres_url) == 1
     store.dispose()
-    deadline = time.monotonic() + 10
-    while _sessions(postgres_url):
-        assert time.monotonic() < deadline, "the held connection stayed open"
-        time.sleep(0.01)
+    _wait_until_no_session(postgres_url, "the held connection stayed open")
     assert audit.append(store, _entry(3)) == 4  # and the writer goes on with a new pool
 
 

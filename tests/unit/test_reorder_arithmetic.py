@@ -7,6 +7,7 @@ import datetime as dt
 import itertools
 from decimal import Decimal
 
+import numpy as np
 import pytest
 
 from otelbi.errors import InvalidInput
@@ -15,7 +16,7 @@ from otelbi.wwi.reorder import (
     StockLevels,
     StockPosition,
     Urgency,
-    order_quantity,
+    order_quantities,
     recommend,
     recommend_all,
 )
@@ -61,7 +62,8 @@ def urgency_of(p: StockPosition) -> Urgency:
 def test_order_quantity_rounds_up_to_whole_outers(
     needed: float, per_outer: int, expected: int
 ) -> None:
-    assert order_quantity(needed=needed, quantity_per_outer=per_outer) == expected
+    quantities = order_quantities(np.array([needed, needed]), np.array([per_outer, 1_000]))
+    assert quantities.tolist()[0] == expected
 
 
 def test_below_reorder_level_is_critical_and_orders_up_to_target_plus_lead_time_demand() -> None:

@@ -9,13 +9,17 @@ lead time never lowers the urgency or the recommended quantity (docs/analytics.m
 from __future__ import annotations
 
 import datetime as dt
-import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any, NamedTuple
 
+import numpy as np
+import numpy.typing as npt
 from pydantic import BaseModel, TypeAdapter
+
+from otelbi.python_rounding import rounded
 
 
 class Urgency(StrEnum):
@@ -116,56 +120,88 @@ def _n(value: float) -> str:
 
 
 class _Outlook(NamedTuple):
-    """An item's demand and stock over its lead time, under one set of assumptions."""
+    """Every item's demand, stock and order over its lead time under one set of assumptions:
+    one list a figure, in the order of the positions."""
 
-    daily_demand: float
-    lead_time_days: int
-    days_of_cover: float | None
-    projected: float  # on hand + open purchase orders − lead-time demand
+    avg_daily_demand: list[float]  # to 3 decimals
+    lead_time_days: list[int]
+    days_of_cover: list[float | None]
+    projected: list[float]  # on hand + open purchase orders − lead-time demand
+    urgency: list[Urgency]
+    order_qty: list[int]
 
 
-def _outlook(p: StockPosition, window_days: int, assumptions: Assumptions) -> _Outlook:
+def _outlook(
+    positions: Sequence[StockPosition], window_days: int, assumptions: Assumptions
+) -> _Outlook:
+    """Return every item's outlook, urgency and order quantity, computed for all at once.
+
+    Each figure is what Python's float arithmetic and `round` give for the item alone: the
+    same operations in the same order, and `rounded` (python_rounding.py) for `round`.
+    """
+    columns = dict(zip(StockPosition._fields, zip(*positions, strict=True), strict=True))
+
+    def integers(name: str) -> npt.NDArray[np.int64]:
+        return np.array(columns[name], dtype=np.int64)
+
+    on_hand, open_po = integers("on_hand"), integers("open_po_qty")
+    reorder_level, target_level = integers("reorder_level"), integers("target_level")
+    daily = integers("issued_qty") * (1 + assumptions.demand_change_pct / 100) / window_days
+    lead = np.maximum(integers("lead_time_days") + assumptions.lead_time_change_days, 0)
+    demanded = daily > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cover_or_nan = np.where(demanded, on_hand / daily, np.nan)
     # Rounded to one decimal before the rules compare them, so that the reason shows exactly
     # the figures that decided.
-    daily = p.issued_qty * (1 + assumptions.demand_change_pct / 100) / window_days
-    lead = max(p.lead_time_days + assumptions.lead_time_change_days, 0)
+    cover = np.array(rounded(cover_or_nan, 1))
+    projected = np.array(rounded(on_hand + open_po - daily * lead, 1))
+    below_reorder_level = on_hand <= reorder_level
+    critical = below_reorder_level | ((open_po == 0) & demanded & (cover < lead))
+    high = ~critical & (projected <= reorder_level)
+    normal = ~critical & ~high & (projected <= target_level)
+    urgency_ranks = np.select([critical, high, normal], [0, 1, 2], default=3)
+    # Up to target at the end of the lead time: target + lead-time demand − (on hand + open),
+    # for an item at or below its reorder level now or then.
+    quantity = np.where(
+        below_reorder_level | (projected <= reorder_level),
+        order_quantities(target_level - projected, integers("quantity_per_outer")),
+        0,
+    )
+    urgencies = tuple(Urgency)
     return _Outlook(
-        daily,
-        lead,
-        round(p.on_hand / daily, 1) if daily > 0 else None,
-        round(p.on_hand + p.open_po_qty - daily * lead, 1),
+        avg_daily_demand=rounded(daily, 3),
+        lead_time_days=lead.tolist(),
+        days_of_cover=[
+            c if d else None for c, d in zip(cover.tolist(), demanded.tolist(), strict=True)
+        ],
+        projected=projected.tolist(),
+        urgency=[urgencies[rank] for rank in urgency_ranks.tolist()],
+        order_qty=quantity.tolist(),
     )
 
 
-def _urgency(p: StockPosition, o: _Outlook) -> Urgency:
-    cover = o.days_of_cover
-    nothing_on_order = p.open_po_qty == 0
-    if p.on_hand <= p.reorder_level or (
-        nothing_on_order and cover is not None and cover < o.lead_time_days
-    ):
-        return Urgency.CRITICAL
-    if o.projected <= p.reorder_level:
-        return Urgency.HIGH
-    if o.projected <= p.target_level:
-        return Urgency.NORMAL
-    return Urgency.NONE
-
-
-def _reason(p: StockPosition, o: _Outlook, urgency: Urgency, window_days: int) -> str:
+def _reason(
+    p: StockPosition,
+    *,
+    lead: int,
+    cover: float | None,
+    projected: float,
+    urgency: Urgency,
+    window_days: int,
+) -> str:
     # Each urgency's sentence builds only the phrases it shows (this runs for every item on
     # every call of the view and of each what-if scenario).
-    lead = o.lead_time_days
     if urgency is Urgency.CRITICAL:
-        cover = _cover_text(o, window_days)
+        cover_text = _cover_text(cover, lead, window_days)
         if p.on_hand > p.reorder_level:
-            return f"{cover} and nothing on order (on hand {_n(p.on_hand)})"
-        reason = f"on hand {_n(p.on_hand)} ≤ reorder level {_n(p.reorder_level)}; {cover}"
+            return f"{cover_text} and nothing on order (on hand {_n(p.on_hand)})"
+        reason = f"on hand {_n(p.on_hand)} ≤ reorder level {_n(p.reorder_level)}; {cover_text}"
         return f"{reason}; {_on_order(p)}" if p.open_po_qty else reason
-    at_lead_time = f"projected {_n(o.projected)} at the {lead}-day lead time"
+    at_lead_time = f"projected {_n(projected)} at the {lead}-day lead time"
     if urgency is Urgency.HIGH:
         return (
             f"{at_lead_time} ≤ reorder level {_n(p.reorder_level)} "
-            f"(on hand {_n(p.on_hand)}, {_on_order(p)}, {_cover_text(o, window_days)})"
+            f"(on hand {_n(p.on_hand)}, {_on_order(p)}, {_cover_text(cover, lead, window_days)})"
         )
     if p.open_po_qty:
         at_lead_time += f" (with {_on_order(p)})"
@@ -174,11 +210,13 @@ def _reason(p: StockPosition, o: _Outlook, urgency: Urgency, window_days: int) -
             f"{at_lead_time} ≤ target level {_n(p.target_level)} but above reorder level "
             f"{_n(p.reorder_level)}: no order yet"
         )
-    return f"{at_lead_time} > target level {_n(p.target_level)}; {_cover_text(o, window_days)}"
+    return (
+        f"{at_lead_time} > target level {_n(p.target_level)}; "
+        f"{_cover_text(cover, lead, window_days)}"
+    )
 
 
-def _cover_text(o: _Outlook, window_days: int) -> str:
-    cover, lead = o.days_of_cover, o.lead_time_days
+def _cover_text(cover: float | None, lead: int, window_days: int) -> str:
     if cover is None:
         return f"no issues in the last {window_days} days"
     return f"{_n(cover)} days of cover {'<' if cover < lead else '≥'} {lead}-day lead time"
@@ -188,10 +226,14 @@ def _on_order(p: StockPosition) -> str:
     return f"{_n(p.open_po_qty)} on open purchase orders"
 
 
-def order_quantity(*, needed: float, quantity_per_outer: int) -> int:
-    """Return `needed` units rounded up to whole outers (0 when nothing is needed)."""
-    outer = max(quantity_per_outer, 1)
-    return math.ceil(max(needed, 0.0) / outer) * outer
+def order_quantities(
+    needed: npt.NDArray[np.float64], quantity_per_outer: npt.NDArray[np.int64]
+) -> npt.NDArray[np.int64]:
+    """Return each `needed` number of units rounded up to whole outers (0 where nothing is
+    needed; a pack size under 1 counts as 1)."""
+    outer = np.maximum(quantity_per_outer, 1)
+    quantities: npt.NDArray[np.int64] = np.ceil(np.maximum(needed, 0.0) / outer).astype(np.int64)
+    return quantities * outer
 
 
 def recommend(
@@ -201,38 +243,53 @@ def recommend(
 
     Open purchase orders count as arriving within the lead time.
     """
-    return ReorderRecommendation.model_validate(_figures(position, window_days, assumptions))
+    return ReorderRecommendation.model_validate(_figures([position], window_days, assumptions)[0])
 
 
-def _figures(p: StockPosition, window_days: int, assumptions: Assumptions) -> dict[str, Any]:
-    """Return the fields of `p`'s recommendation (`recommend`), not yet validated."""
-    o = _outlook(p, window_days, assumptions)
-    urgency = _urgency(p, o)
-    needs_order = p.on_hand <= p.reorder_level or o.projected <= p.reorder_level
-    # Up to target at the end of the lead time: target + lead-time demand − (on hand + open).
-    quantity = (
-        order_quantity(needed=p.target_level - o.projected, quantity_per_outer=p.quantity_per_outer)
-        if needs_order
-        else 0
-    )
-    return {
-        "wwi_stock_item_id": p.wwi_stock_item_id,
-        "stock_item": p.stock_item,
-        "on_hand": p.on_hand,
-        "reorder_level": p.reorder_level,
-        "target_level": p.target_level,
-        "lead_time_days": o.lead_time_days,
-        "avg_daily_demand": round(o.daily_demand, 3),
-        "days_of_cover": o.days_of_cover,
-        "projected_on_hand_at_lead_time": o.projected,
-        "recommended_order_qty": quantity,
-        "open_po_qty": p.open_po_qty,
-        "urgency": urgency,
-        "reason": _reason(p, o, urgency, window_days),
-        "quantity_per_outer": p.quantity_per_outer,
-        "last_cost_price": float(p.last_cost_price),
-        "order_value": float(round(quantity * p.last_cost_price, 2)) if quantity else 0.0,
-    }
+def _figures(
+    positions: Sequence[StockPosition], window_days: int, assumptions: Assumptions
+) -> list[dict[str, Any]]:
+    """Return the fields of each position's recommendation (`recommend`), not yet validated."""
+    if not positions:
+        return []
+    o = _outlook(positions, window_days, assumptions)
+    return [
+        {
+            "wwi_stock_item_id": p.wwi_stock_item_id,
+            "stock_item": p.stock_item,
+            "on_hand": p.on_hand,
+            "reorder_level": p.reorder_level,
+            "target_level": p.target_level,
+            "lead_time_days": lead,
+            "avg_daily_demand": daily,
+            "days_of_cover": cover,
+            "projected_on_hand_at_lead_time": projected,
+            "recommended_order_qty": quantity,
+            "open_po_qty": p.open_po_qty,
+            "urgency": urgency,
+            "reason": _reason(
+                p,
+                lead=lead,
+                cover=cover,
+                projected=projected,
+                urgency=urgency,
+                window_days=window_days,
+            ),
+            "quantity_per_outer": p.quantity_per_outer,
+            "last_cost_price": float(p.last_cost_price),
+            "order_value": float(round(quantity * p.last_cost_price, 2)) if quantity else 0.0,
+        }
+        for p, lead, daily, cover, projected, urgency, quantity in zip(
+            positions,
+            o.lead_time_days,
+            o.avg_daily_demand,
+            o.days_of_cover,
+            o.projected,
+            o.urgency,
+            o.order_qty,
+            strict=True,
+        )
+    ]
 
 
 def sort_key(item: ReorderFigures) -> tuple[int, bool, float, int]:
@@ -250,7 +307,7 @@ def recommend_all(
 ) -> ReorderRecommendations:
     """Return every item's recommendation under `assumptions`, most urgent first."""
     items = _RECOMMENDATIONS.validate_python(
-        [_figures(position, levels.window_days, assumptions) for position in levels.positions]
+        _figures(levels.positions, levels.window_days, assumptions)
     )
     return ReorderRecommendations(
         as_of=levels.as_of,

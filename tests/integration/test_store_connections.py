@@ -4,6 +4,8 @@ connection alike, and it is given back or closed when it should be."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +16,7 @@ import sqlalchemy as sa
 
 from otelbi.settings import Settings
 from otelbi.store import audit
+from otelbi.store.audit_verify import verify_chain
 from otelbi.store.engine import create_store_engine
 from otelbi.store.migrate import upgrade_to_head
 
@@ -109,17 +112,55 @@ def test_a_writer_appending_alone_keeps_one_connection(store: sa.Engine) -> None
     assert store.pool.checkedout() == 1  # type: ignore[attr-defined]
 
 
-def test_the_held_connection_is_given_back_when_another_writer_appends(store: sa.Engine) -> None:
+_APPEND_IN_A_PROCESS = """
+import sys
+from otelbi.settings import Settings
+from otelbi.store import audit
+from otelbi.store.audit_verify import verify_chain
+from otelbi.store.engine import create_store_engine
+engine = create_store_engine(Settings(env_file=None))
+entry = audit.AuditEntry(actor="bob", domain="wwi", action="test", resource="/", outcome="ok",
+                         duration_ms=0.0)
+print(audit.append(engine, entry))
+"""
+
+
+def _append_from_another_process() -> int:
+    """Append one row from a process of its own (POSTGRES_URL as the test set it)."""
+    done = subprocess.run(
+        [sys.executable, "-c", _APPEND_IN_A_PROCESS], capture_output=True, text=True, check=True
+    )
+    return int(done.stdout)
+
+
+def test_the_held_connection_is_given_back_when_another_process_appends(
+    store: sa.Engine,
+) -> None:
     for number in range(3):
         audit.append(store, _entry(number))
     assert store.pool.checkedout() == 1  # type: ignore[attr-defined]
-    other = create_store_engine(Settings(env_file=None))  # another process's writer
-    try:
-        assert audit.append(other, _entry(3)) == 4
-    finally:
-        other.dispose()
+    assert _append_from_another_process() == 4
     assert audit.append(store, _entry(4)) == 5  # found the head moved: the locked path
     assert store.pool.checkedout() == 0  # type: ignore[attr-defined]
+
+
+def test_engines_of_one_store_in_a_process_append_one_after_the_other_unlocked(
+    store: sa.Engine,
+) -> None:
+    # All-in-one, the gateway and each embedded service have an engine of their own: a
+    # view of one domain after a view of the other must not find the head "moved".
+    other = create_store_engine(Settings(env_file=None))
+    try:
+        audit.append(store, _entry(0))  # locked: finds the head where nobody left it
+        audit.append(other, _entry(1))  # locked: finds it where this process left it
+        checkouts = _checkouts(store), _checkouts(other)
+        ids = [audit.append(engine, _entry(n)) for n in range(2, 8) for engine in (store, other)]
+        assert ids == list(range(3, 15))
+        assert [len(c) for c in checkouts] == [1, 1], "the engines' appends took the lock"
+    finally:
+        other.dispose()
+    report = verify_chain(store)
+    assert (report.ok, report.rows_checked) == (True, 14)
 
 
 def test_a_held_connection_the_server_ended_is_replaced_before_it_is_used(

@@ -271,7 +271,8 @@ def _write_at_chain_end(engine: sa.Engine, values: dict[str, Any]) -> None:
     with _committers_lock:
         committer = _committers.get(engine)
         if committer is None:
-            committer = _committers[engine] = GroupCommit(_ChainWriter(engine).write)
+            writer = _ChainWriter(engine, _chain_end(engine))
+            committer = _committers[engine] = GroupCommit(writer.write)
     committer.submit(values)
 
 
@@ -283,29 +284,58 @@ class _Head:
     last_hash: str
 
 
-class _ChainWriter:
-    """Appends the batches of one engine, one at a time (GroupCommit serialises them).
+class _ChainEnd:
+    """What this process knows of one store's chain end, shared by every writer of the store
+    in the process (the gateway and the embedded services each have an engine of their own,
+    so a writer of its own): appends take turns on `turn`, and the head the last one left is
+    where the next one links its rows, whichever engine writes it."""
 
-    PostgreSQL: after a locked append that found the head where this writer had left it
+    def __init__(self) -> None:
+        self.turn = threading.Lock()
+        self.left: _Head | None = None
+        """The head the last append of this process left."""
+        self.alone = False
+        """Whether that append found the head where the one before it had left it (no other
+        process or business write appended in between)."""
+
+
+_chain_ends: weakref.WeakValueDictionary[str, _ChainEnd] = weakref.WeakValueDictionary()
+"""By store URL; an entry lives as long as a writer of the store does."""
+
+
+def _chain_end(engine: sa.Engine) -> _ChainEnd:
+    """Return the chain end shared by this process's writers of `engine`'s store (called
+    under `_committers_lock`)."""
+    key = engine.url.render_as_string(hide_password=True)
+    end = _chain_ends.get(key)
+    if end is None:
+        end = _chain_ends[key] = _ChainEnd()
+    return end
+
+
+class _ChainWriter:
+    """Appends the batches of one engine, one at a time (GroupCommit serialises them), taking
+    turns with the process's other writers of the same store (`_ChainEnd`).
+
+    PostgreSQL: after a locked append that found the head where this process had left it
     (no other process or business write appended in between), the next append is one
     statement, with no lock and no transaction of its own: the rows linked to the head this
-    writer left, inserted only if the head is still there, which the same statement moves
+    process left, inserted only if the head is still there, which the same statement moves
     (`_insert_if_head_unmoved`). If it moved, nothing is written and the append takes the
-    locked path; so does every append while another writer keeps moving the head.
+    locked path; so does every append while another process keeps moving the head. (The
+    head a writer links to is only a guess: the statement's condition is what keeps the
+    chain whole, so a wrong guess costs the locked path and nothing else.)
 
     While it appends alone, the writer keeps one autocommit connection of the pool for those
     statements (if the pool has more than one): a checkout, its switch to autocommit and
     back, and its return cost a fifth of an append. It is looked at before each use as the
-    pool looks at a checkout (`closed_by_the_server`), given back when another writer moves
+    pool looks at a checkout (`closed_by_the_server`), given back when another process moves
     the head or a statement fails, and closed when the engine is disposed.
     """
 
-    def __init__(self, engine: sa.Engine) -> None:
+    def __init__(self, engine: sa.Engine, end: _ChainEnd) -> None:
         self._engine = engine
-        self._left: _Head | None = None
-        """The head this writer's last append left."""
-        self._alone = False
-        """Whether the last locked append found the head at `_left`."""
+        self._end = end
         self._held: sa.Connection | None = None
         """The autocommit connection of the one-statement appends, while there are any."""
         self._holding = threading.Lock()
@@ -315,19 +345,21 @@ class _ChainWriter:
 
     def write(self, batch: list[dict[str, Any]]) -> None:
         """Link and insert `batch`, in order, in one transaction; StoreUnavailable on failure."""
-        try:
-            if self._alone and self._left is not None and self._unlocked(batch, self._left):
-                return
-            self._give_back()
-            with chain_transaction(self._engine) as connection:
-                found, left = _link_and_insert(connection, batch)
-                connection.commit()
-        except (DBAPIError, sa.exc.TimeoutError) as error:
-            raise StoreUnavailable(
-                f"the audit log could not be written: {store_failure(error)}"
-            ) from error
-        self._alone = self._engine.dialect.name == "postgresql" and found == self._left
-        self._left = left
+        end = self._end
+        with end.turn:
+            try:
+                if end.alone and end.left is not None and self._unlocked(batch, end.left):
+                    return
+                self._give_back()
+                with chain_transaction(self._engine) as connection:
+                    found, left = _link_and_insert(connection, batch)
+                    connection.commit()
+            except (DBAPIError, sa.exc.TimeoutError) as error:
+                raise StoreUnavailable(
+                    f"the audit log could not be written: {store_failure(error)}"
+                ) from error
+            end.alone = self._engine.dialect.name == "postgresql" and found == end.left
+            end.left = left
 
     def _unlocked(self, batch: list[dict[str, Any]], head: _Head) -> bool:
         """Append `batch` after `head` in one statement; False (nothing written) if the head
@@ -354,9 +386,9 @@ class _ChainWriter:
                 if not self._may_hold:
                     self._give_back_held()
         written = inserted == len(batch)
-        self._alone = written
+        self._end.alone = written
         if written:
-            self._left = left
+            self._end.left = left
         return written
 
     def _connection(self) -> sa.Connection:

@@ -367,11 +367,17 @@ def test_a_locked_batch_of_several_rows_is_compiled_once(store: sa.Engine) -> No
 
 def test_writers_appending_from_a_head_another_moved_keep_one_chain(postgres_url: str) -> None:
     url = postgres_url.replace("postgresql://", "postgresql+psycopg://")
-    first, second = sa.create_engine(url), sa.create_engine(url)
+    # Two URLs of one database: two writers that know nothing of each other's appends, as
+    # two processes are (a process's engines of one URL share what they know of the head).
+    first = sa.create_engine(url)
+    second = sa.create_engine(f"{url}?application_name=second-writer")
     upgrade_to_head(first)
     _append_rows(first, 2)
     _append_rows(second, 2)  # each writer now expects the head it left; the first one's moved
+    statements: list[str] = []
+    sa.event.listen(first, "before_cursor_execute", lambda *a: statements.append(a[2]))
     assert _append_rows(first, 1) == [5]
+    assert [s for s in statements if "FOR UPDATE" in s], "the moved head was not noticed"
     _append_from_threads(first, second)
     report = verify_chain(first)
     rows = _stored_rows(first)

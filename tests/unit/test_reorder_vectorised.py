@@ -1,7 +1,7 @@
 """The reorder rules run over every item at once in numpy (reorder.py `_outlook`); here each
 item's figures are checked against the rules written plainly for one item in Python, on
-generated positions and assumptions: the same floats, bit for bit, and the same urgency,
-order quantity and reason."""
+generated positions and assumptions: the same floats, bit for bit, the same urgency and
+order quantity, and the same order of the list."""
 
 from __future__ import annotations
 
@@ -119,6 +119,16 @@ def test_every_items_figures_are_those_of_the_rules_for_it_alone(
     items: list[StockPosition], a: Assumptions
 ) -> None:
     result = _recommend(items, a)
+    plain_order = sorted(
+        (_plain(p, a) | {"id": p.wwi_stock_item_id} for p in items),
+        key=lambda f: (
+            list(Urgency).index(f["urgency"]),  # type: ignore[arg-type]
+            f["days_of_cover"] is None,
+            f["days_of_cover"] or 0.0,
+            f["id"],
+        ),
+    )
+    assert [i.wwi_stock_item_id for i in result.items] == [f["id"] for f in plain_order]
     by_id: dict[int, list[dict[str, object]]] = {}
     for item in result.items:
         by_id.setdefault(item.wwi_stock_item_id, []).append(item.model_dump())

@@ -121,8 +121,11 @@ def _n(value: float) -> str:
 
 class _Outlook(NamedTuple):
     """Every item's demand, stock and order over its lead time under one set of assumptions:
-    one list a figure, in the order of the positions."""
+    one list a figure, in the list's order (`order`)."""
 
+    order: list[int]
+    """The positions' indexes in the list's order: urgency, then days of cover (no demand
+    last), then id."""
     avg_daily_demand: list[float]  # to 3 decimals
     lead_time_days: list[int]
     days_of_cover: list[float | None]
@@ -159,7 +162,11 @@ def _outlook(
     critical = below_reorder_level | ((open_po == 0) & demanded & (cover < lead))
     high = ~critical & (projected <= reorder_level)
     normal = ~critical & ~high & (projected <= target_level)
-    urgency_ranks = np.select([critical, high, normal], [0, 1, 2], default=3)
+    urgency_ranks = np.select(
+        [critical, high, normal],
+        [Urgency.CRITICAL.rank, Urgency.HIGH.rank, Urgency.NORMAL.rank],
+        default=Urgency.NONE.rank,
+    )
     # Up to target at the end of the lead time: target + lead-time demand − (on hand + open),
     # for an item at or below its reorder level now or then.
     quantity = np.where(
@@ -167,16 +174,22 @@ def _outlook(
         order_quantities(target_level - projected, integers("quantity_per_outer")),
         0,
     )
-    urgencies = tuple(Urgency)
+    # lexsort's last key sorts first; it is stable, as `sorted` is.
+    order = np.lexsort(
+        (integers("wwi_stock_item_id"), np.where(demanded, cover, 0.0), ~demanded, urgency_ranks)
+    )
+    urgencies = tuple(Urgency)  # by rank
     return _Outlook(
-        avg_daily_demand=rounded(daily, 3),
-        lead_time_days=lead.tolist(),
+        order=order.tolist(),
+        avg_daily_demand=rounded(daily[order], 3),
+        lead_time_days=lead[order].tolist(),
         days_of_cover=[
-            c if d else None for c, d in zip(cover.tolist(), demanded.tolist(), strict=True)
+            c if d else None
+            for c, d in zip(cover[order].tolist(), demanded[order].tolist(), strict=True)
         ],
-        projected=projected.tolist(),
-        urgency=[urgencies[rank] for rank in urgency_ranks.tolist()],
-        order_qty=quantity.tolist(),
+        projected=projected[order].tolist(),
+        urgency=[urgencies[rank] for rank in urgency_ranks[order].tolist()],
+        order_qty=quantity[order].tolist(),
     )
 
 
@@ -249,7 +262,8 @@ def recommend(
 def _figures(
     positions: Sequence[StockPosition], window_days: int, assumptions: Assumptions
 ) -> list[dict[str, Any]]:
-    """Return the fields of each position's recommendation (`recommend`), not yet validated."""
+    """Return the fields of each position's recommendation (`recommend`), not yet validated,
+    most urgent first."""
     if not positions:
         return []
     o = _outlook(positions, window_days, assumptions)
@@ -280,7 +294,7 @@ def _figures(
             "order_value": float(round(quantity * p.last_cost_price, 2)) if quantity else 0.0,
         }
         for p, lead, daily, cover, projected, urgency, quantity in zip(
-            positions,
+            [positions[index] for index in o.order],
             o.lead_time_days,
             o.avg_daily_demand,
             o.days_of_cover,
@@ -290,12 +304,6 @@ def _figures(
             strict=True,
         )
     ]
-
-
-def sort_key(item: ReorderFigures) -> tuple[int, bool, float, int]:
-    """Return the order of the list: urgency, then days of cover (no demand last), then id."""
-    cover = item.days_of_cover
-    return (item.urgency.rank, cover is None, cover or 0.0, item.wwi_stock_item_id)
 
 
 _RECOMMENDATIONS = TypeAdapter(list[ReorderRecommendation])
@@ -310,7 +318,5 @@ def recommend_all(
         _figures(levels.positions, levels.window_days, assumptions)
     )
     return ReorderRecommendations(
-        as_of=levels.as_of,
-        demand_window_days=levels.window_days,
-        items=sorted(items, key=sort_key),
+        as_of=levels.as_of, demand_window_days=levels.window_days, items=items
     )

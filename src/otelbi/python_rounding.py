@@ -29,8 +29,7 @@ def rounded(values: npt.NDArray[np.float64], digits: int) -> list[float]:
         # half (or not finite, or too large for rint's integers) can round otherwise.
         distance_to_half = np.abs(scaled - np.floor(scaled) - 0.5)
         doubtful = ~(
-            (distance_to_half > 2 * np.spacing(np.abs(scaled)))
-            & (np.abs(scaled) < _EXACT_INTEGERS)
+            (distance_to_half > 2 * np.spacing(np.abs(scaled))) & (np.abs(scaled) < _EXACT_INTEGERS)
         )
     rounded_values: list[float] = result.tolist()
     for index in np.flatnonzero(doubtful).tolist():

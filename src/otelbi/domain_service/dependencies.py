@@ -127,7 +127,15 @@ async def audited_call(request: Request) -> AsyncIterator[None]:
     request.state.call_audit = call
 
     async def record(outcome: str, status: int, detail: str | None = None) -> None:
-        await run_in_threadpool(write_call_row, request, outcome, status, detail)
+        lookup = getattr(request.state, RESULT_CACHE_PARAMETER, None)
+        if lookup is not None:
+            call.add_parameters({RESULT_CACHE_PARAMETER: lookup})
+        await run_in_threadpool(
+            audit.record,
+            state.store,
+            call.finished(outcome, status, detail),
+            fail_closed=state.settings.audit.audit_fail_closed,
+        )
 
     try:
         yield
@@ -142,27 +150,6 @@ async def audited_call(request: Request) -> AsyncIterator[None]:
         raise
     if not call.written:
         await record("ok", 200)
-
-
-def write_call_row(request: Request, outcome: str, status: int, detail: str | None = None) -> None:
-    """Write the audit row of the call in progress as it ends now, and mark it written.
-
-    Blocking (it waits for the store): `audited_call` runs it in the thread pool, and a view
-    computed in the thread pool runs it there right after its answer is ready
-    (domain_service/views.py), which saves the call a second hand-off to the pool. With
-    AUDIT_FAIL_CLOSED=true a store failure raises StoreUnavailable and nothing is marked.
-    """
-    state: ServiceState = request.app.state.service
-    call: CallAudit = request.state.call_audit
-    lookup = getattr(request.state, RESULT_CACHE_PARAMETER, None)
-    if lookup is not None:
-        call.add_parameters({RESULT_CACHE_PARAMETER: lookup})
-    audit.record(
-        state.store,
-        call.finished(outcome, status, detail),
-        fail_closed=state.settings.audit.audit_fail_closed,
-    )
-    call.written = True
 
 
 Audited = Depends(audited_call, scope="function")

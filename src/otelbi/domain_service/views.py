@@ -24,7 +24,7 @@ from starlette.concurrency import run_in_threadpool
 
 from otelbi.cache.data_version import Stamp, fingerprint
 from otelbi.cache.results import Computed, Lookup, result_key
-from otelbi.domain_service.dependencies import RESULT_CACHE_PARAMETER, write_call_row
+from otelbi.domain_service.dependencies import RESULT_CACHE_PARAMETER
 from otelbi.domain_service.state import ServiceState
 from otelbi.errors import NotFound
 
@@ -62,16 +62,8 @@ class WarehouseView:
         """
         payload = None if self._revalidate else self._hit_without_waiting(query)
         if payload is None:
-            payload = await run_in_threadpool(self._payload_and_audit_row, query)
+            payload = await run_in_threadpool(self._payload, query)
         return Response(payload, media_type="application/json")
-
-    def _payload_and_audit_row(self, query: ViewQuery[M]) -> bytes:
-        """Return the view's JSON, with the call's audit row written (ok, 200) once it is
-        ready: in this worker thread, instead of a second hand-off to the pool when the
-        route returns (`audited_call` then writes none)."""
-        payload = self._payload(query)
-        write_call_row(self._request, "ok", 200)
-        return payload
 
     def result(self, query: ViewQuery[M]) -> M:
         """Return the view's result as its model (what a download of the view writes)."""

@@ -113,10 +113,8 @@ def test_a_writer_appending_alone_keeps_one_connection(store: sa.Engine) -> None
 
 
 _APPEND_IN_A_PROCESS = """
-import sys
 from otelbi.settings import Settings
 from otelbi.store import audit
-from otelbi.store.audit_verify import verify_chain
 from otelbi.store.engine import create_store_engine
 engine = create_store_engine(Settings(env_file=None))
 entry = audit.AuditEntry(actor="bob", domain="wwi", action="test", resource="/", outcome="ok",
